@@ -1,0 +1,224 @@
+//! From the bytes of one source object to its raw records: sniff the compression, inflate, recognise
+//! the container (`{"Records":[...]}`, a bare array, NDJSON, a single record) and split it into
+//! record slices without building a DOM.
+
+use std::io::Read;
+
+use flate2::read::MultiGzDecoder;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// Why a source object cannot be read as a trail log. The names match the quarantine reasons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadInput {
+    /// The gzip stream is corrupt or truncated.
+    GzipCorrupt(String),
+    /// Compressed with something other than gzip (zstd, bzip2, xz, zip).
+    UnsupportedCompression(&'static str),
+    /// Zero bytes, or only whitespace.
+    Empty,
+    /// The content is not UTF-8 text.
+    NotUtf8 { byte: usize },
+    /// The content is not valid JSON.
+    InvalidJson { line: usize, column: usize, message: String },
+    /// Valid JSON, but neither a trail log nor a digest.
+    NotTrailLog(String),
+}
+
+impl BadInput {
+    /// The short machine-readable reason (`gzip_corrupt`, `invalid_json`, …).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            BadInput::GzipCorrupt(_) => "gzip_corrupt",
+            BadInput::UnsupportedCompression(_) => "unsupported_compression",
+            BadInput::Empty => "empty",
+            BadInput::NotUtf8 { .. } => "not_utf8",
+            BadInput::InvalidJson { .. } => "invalid_json",
+            BadInput::NotTrailLog(_) => "not_trail_log",
+        }
+    }
+}
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadInput::GzipCorrupt(e) => write!(f, "gzip_corrupt: {e}"),
+            BadInput::UnsupportedCompression(c) => {
+                write!(f, "unsupported_compression: {c} (trawl reads gzip or plain JSON)")
+            }
+            BadInput::Empty => write!(f, "empty: the object holds no data"),
+            BadInput::NotUtf8 { byte } => write!(f, "not_utf8: invalid UTF-8 at byte {byte}"),
+            BadInput::InvalidJson { line, column, message } => {
+                write!(f, "invalid_json at line {line} column {column}: {message}")
+            }
+            BadInput::NotTrailLog(why) => write!(f, "not_trail_log: {why}"),
+        }
+    }
+}
+
+/// Inflates gzip (multi-member too) when the magic bytes say so; plain content is returned as is.
+pub fn inflate(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, BadInput> {
+    match bytes {
+        [0x1f, 0x8b, ..] => {
+            let mut out = Vec::with_capacity(bytes.len() * 8);
+            MultiGzDecoder::new(bytes)
+                .read_to_end(&mut out)
+                .map_err(|e| BadInput::GzipCorrupt(e.to_string()))?;
+            Ok(out.into())
+        }
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Err(BadInput::UnsupportedCompression("zstd")),
+        [b'B', b'Z', b'h', ..] => Err(BadInput::UnsupportedCompression("bzip2")),
+        [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Err(BadInput::UnsupportedCompression("xz")),
+        [b'P', b'K', 3, 4, ..] => Err(BadInput::UnsupportedCompression("zip")),
+        _ => Ok(bytes.into()),
+    }
+}
+
+/// What one source object turned out to hold.
+#[derive(Debug)]
+pub enum Content<'a> {
+    /// Trail records (possibly none), each the exact text of one JSON value.
+    Records(Vec<&'a RawValue>),
+    /// A CloudTrail digest document: never data.
+    Digest,
+}
+
+/// Splits decoded text into records. `text` must be the whole object's content.
+pub fn split(text: &[u8]) -> Result<Content<'_>, BadInput> {
+    let text = std::str::from_utf8(text).map_err(|e| BadInput::NotUtf8 { byte: e.valid_up_to() })?;
+    let body = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    match body.as_bytes().first() {
+        None => Err(BadInput::Empty),
+        Some(b'[') => Ok(Content::Records(parse::<Vec<&RawValue>>(text)?)),
+        Some(b'{') => split_object_text(text),
+        Some(_) => Err(BadInput::NotTrailLog("the content does not start with `{` or `[`".into())),
+    }
+}
+
+/// The top-level object of a delivery or digest file; every other key is ignored.
+#[derive(Deserialize)]
+struct Container<'a> {
+    #[serde(rename = "Records", borrow)]
+    records: Option<&'a RawValue>,
+    #[serde(rename = "digestStartTime", borrow)]
+    digest_start_time: Option<&'a RawValue>,
+    #[serde(rename = "logFiles", borrow)]
+    log_files: Option<&'a RawValue>,
+}
+
+fn split_object_text(text: &str) -> Result<Content<'_>, BadInput> {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    let first = match values.next() {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => return Err(json_error(&e)),
+        None => return Err(BadInput::Empty),
+    };
+    match values.next() {
+        // More values follow: NDJSON (or concatenated JSON), one record per value.
+        Some(second) => {
+            let mut records = vec![first, second.map_err(|e| json_error(&e))?];
+            for v in values {
+                records.push(v.map_err(|e| json_error(&e))?);
+            }
+            Ok(Content::Records(records))
+        }
+        None => {
+            let container: Container = parse(first.get())?;
+            match (container.records, container.digest_start_time, container.log_files) {
+                (Some(records), _, _) => match records.get().as_bytes().first() {
+                    Some(b'[') => Ok(Content::Records(parse::<Vec<&RawValue>>(records.get())?)),
+                    _ => Err(BadInput::NotTrailLog("`Records` is not an array".into())),
+                },
+                (None, Some(_), Some(_)) => Ok(Content::Digest),
+                (None, _, _) if looks_like_record(first) => Ok(Content::Records(vec![first])),
+                _ => Err(BadInput::NotTrailLog(
+                    "a JSON object without `Records`, and not a CloudTrail record".into(),
+                )),
+            }
+        }
+    }
+}
+
+/// A lone object counts as one record when it has the keys every CloudTrail record has.
+fn looks_like_record(value: &RawValue) -> bool {
+    #[derive(Deserialize)]
+    struct Probe<'a> {
+        #[serde(rename = "eventVersion", borrow)]
+        event_version: Option<&'a RawValue>,
+        #[serde(rename = "eventName", borrow)]
+        event_name: Option<&'a RawValue>,
+    }
+    serde_json::from_str::<Probe>(value.get())
+        .map(|p| p.event_version.is_some() || p.event_name.is_some())
+        .unwrap_or(false)
+}
+
+fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, BadInput> {
+    serde_json::from_str(text).map_err(|e| json_error(&e))
+}
+
+fn json_error(e: &serde_json::Error) -> BadInput {
+    let message = e.to_string();
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    BadInput::InvalidJson { line: e.line(), column: e.column(), message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str) -> Vec<String> {
+        match split(text.as_bytes()).unwrap() {
+            Content::Records(r) => r.iter().map(|v| v.get().to_string()).collect(),
+            Content::Digest => panic!("digest"),
+        }
+    }
+
+    #[test]
+    fn delivery_object_array_ndjson_and_single_record() {
+        assert_eq!(records(r#"{"Records":[{"a":1},{"b":[2]}]}"#), [r#"{"a":1}"#, r#"{"b":[2]}"#]);
+        assert_eq!(records(r#"{"x":0, "Records" : [ {"a":1} ]}"#), [r#"{"a":1}"#]);
+        assert_eq!(records("[{\"a\":1}, {\"a\":2}]"), ["{\"a\":1}", "{\"a\":2}"]);
+        assert_eq!(records("{\"eventName\":\"A\"}\n{\"eventName\":\"B\"}\n"), [
+            "{\"eventName\":\"A\"}",
+            "{\"eventName\":\"B\"}"
+        ]);
+        assert_eq!(records("{\"eventVersion\":\"1.08\"}"), ["{\"eventVersion\":\"1.08\"}"]);
+        assert!(records(r#"{"Records":[]}"#).is_empty());
+    }
+
+    #[test]
+    fn digest_is_recognised_by_content() {
+        let digest = r#"{"awsAccountId":"1","digestStartTime":"2015-08-20T17:01:31Z","logFiles":[]}"#;
+        assert!(matches!(split(digest.as_bytes()).unwrap(), Content::Digest));
+    }
+
+    #[test]
+    fn bad_inputs_name_their_reason_and_position() {
+        let err = split(b"{\"Records\":[{\"a\":1,}]}").unwrap_err();
+        assert_eq!(err.reason(), "invalid_json");
+        assert!(matches!(err, BadInput::InvalidJson { line: 1, column: 20, .. }), "{err:?}");
+        assert_eq!(split(b"  \n").unwrap_err(), BadInput::Empty);
+        assert_eq!(split(b"hello").unwrap_err().reason(), "not_trail_log");
+        assert_eq!(split(b"{\"a\":1}").unwrap_err().reason(), "not_trail_log");
+        assert_eq!(split(b"[\xff]").unwrap_err(), BadInput::NotUtf8 { byte: 1 });
+        assert_eq!(inflate(b"BZh91AY").unwrap_err().reason(), "unsupported_compression");
+        assert_eq!(inflate(&[0x1f, 0x8b, 8, 0, 1]).unwrap_err().reason(), "gzip_corrupt");
+    }
+
+    #[test]
+    fn multi_member_gzip_inflates_whole() {
+        use flate2::{Compression, write::GzEncoder};
+        use std::io::Write;
+        let mut out = Vec::new();
+        for part in ["{\"Records\":[", "{\"a\":1}]}"] {
+            let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+            enc.write_all(part.as_bytes()).unwrap();
+            out.extend(enc.finish().unwrap());
+        }
+        assert_eq!(&*inflate(&out).unwrap(), b"{\"Records\":[{\"a\":1}]}");
+    }
+}

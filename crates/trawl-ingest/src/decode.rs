@@ -1,0 +1,541 @@
+//! Raw JSON records straight into Arrow columns, following `trawl_schema::RECORD_FIELDS`.
+//!
+//! Every value is first taken as a `&RawValue` (a validated slice of the source text) and then
+//! stored according to its column's kind, so free-form objects keep their exact original bytes.
+//! Whatever the typed columns cannot reproduce exactly — an unknown key at any depth, a key spelt
+//! in another case, a value of an unexpected type, an explicit `null` — is noted, per top-level
+//! key, in the row's `_extra` JSON object, which is NULL for an ordinary record.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, Int64Builder, ListArray, MapArray, StringBuilder, StructArray,
+    TimestampMillisecondBuilder,
+};
+use arrow::array::builder::NullBufferBuilder;
+use arrow::buffer::OffsetBuffer;
+use arrow::datatypes::{DataType, FieldRef};
+use arrow::record_batch::RecordBatch;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use trawl_schema::{FieldSpec, Kind, RECORD_FIELDS, data_type, lake_schema, map_entries_field};
+
+use crate::partition::{EventTime, PartitionKey};
+
+/// A JSON value seen through its first byte.
+enum Json<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a str),
+    String(&'a RawValue),
+    Object(&'a RawValue),
+    Array(&'a RawValue),
+}
+
+fn classify(raw: &RawValue) -> Json<'_> {
+    let text = raw.get();
+    match text.as_bytes()[0] {
+        b'n' => Json::Null,
+        b't' => Json::Bool(true),
+        b'f' => Json::Bool(false),
+        b'"' => Json::String(raw),
+        b'{' => Json::Object(raw),
+        b'[' => Json::Array(raw),
+        _ => Json::Number(text),
+    }
+}
+
+/// The decoded content of a JSON string value; borrows when it holds no escapes.
+pub(crate) fn decode_str(raw: &RawValue) -> Cow<'_, str> {
+    let text = raw.get();
+    let inner = &text[1..text.len() - 1];
+    if inner.contains('\\') {
+        // The slice was validated by serde_json, so decoding it again cannot fail.
+        Cow::Owned(serde_json::from_str::<String>(text).unwrap_or_else(|_| inner.to_string()))
+    } else {
+        Cow::Borrowed(inner)
+    }
+}
+
+/// An object's key/value pairs in source order, values left as raw text.
+pub(crate) struct Pairs<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
+
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Pairs<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct PairsVisitor;
+        impl<'de> Visitor<'de> for PairsVisitor {
+            type Value = Pairs<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                while let Some(Key(k)) = map.next_key()? {
+                    pairs.push((k, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        d.deserialize_map(PairsVisitor)
+    }
+}
+
+pub(crate) fn pairs(raw: &RawValue) -> Pairs<'_> {
+    // `raw` is a validated JSON object slice, so this parse cannot fail.
+    serde_json::from_str(raw.get()).unwrap_or(Pairs(Vec::new()))
+}
+
+/// Finds the field a key maps to: `(index, spelt exactly as CloudTrail does)`.
+fn lookup(fields: &[FieldSpec], key: &str) -> Option<(usize, bool)> {
+    if let Some(i) = fields.iter().position(|f| f.key == key) {
+        return Some((i, true));
+    }
+    fields.iter().position(|f| f.key.eq_ignore_ascii_case(key)).map(|i| (i, false))
+}
+
+/// A column under construction.
+enum Builder {
+    Text(Kind, StringBuilder),
+    Struct(StructBuilder),
+    List { item: StructBuilder, offsets: Vec<i32>, nulls: NullBufferBuilder, field: FieldRef },
+    Map { keys: StringBuilder, values: StringBuilder, offsets: Vec<i32>, nulls: NullBufferBuilder },
+}
+
+struct StructBuilder {
+    fields: &'static [FieldSpec],
+    children: Vec<Builder>,
+    nulls: NullBufferBuilder,
+}
+
+impl StructBuilder {
+    fn new(fields: &'static [FieldSpec]) -> Self {
+        StructBuilder {
+            fields,
+            children: fields.iter().map(|f| Builder::new(f.kind)).collect(),
+            nulls: NullBufferBuilder::new(0),
+        }
+    }
+
+    fn append_null(&mut self) {
+        self.children.iter_mut().for_each(Builder::append_null);
+        self.nulls.append_null();
+    }
+
+    /// Appends an object; returns whether the typed fields reproduce it exactly.
+    fn append_object(&mut self, raw: &RawValue) -> bool {
+        let mut seen = 0u64;
+        let mut exact = true;
+        for (key, value) in pairs(raw).0 {
+            match lookup(self.fields, &key) {
+                Some((i, _)) if seen & (1 << i) != 0 => exact = false,
+                Some((i, spelt_exactly)) => {
+                    seen |= 1 << i;
+                    exact &= spelt_exactly & self.children[i].append(value);
+                }
+                None => exact = false,
+            }
+        }
+        for (i, child) in self.children.iter_mut().enumerate() {
+            if seen & (1 << i) == 0 {
+                child.append_null();
+            }
+        }
+        self.nulls.append_non_null();
+        exact
+    }
+
+    fn append(&mut self, raw: &RawValue) -> bool {
+        match classify(raw) {
+            Json::Object(obj) => self.append_object(obj),
+            _ => {
+                self.append_null();
+                false
+            }
+        }
+    }
+
+    fn finish(&mut self) -> StructArray {
+        let fields = trawl_schema::struct_fields(self.fields);
+        let children = self.children.iter_mut().map(Builder::finish).collect();
+        StructArray::new(fields, children, self.nulls.finish())
+    }
+}
+
+impl Builder {
+    fn new(kind: Kind) -> Self {
+        match kind {
+            Kind::Text | Kind::Bool | Kind::Json => Builder::Text(kind, StringBuilder::new()),
+            Kind::Struct(fields) => Builder::Struct(StructBuilder::new(fields)),
+            Kind::List(fields) => {
+                let DataType::List(field) = data_type(kind) else { unreachable!("list kind") };
+                Builder::List {
+                    item: StructBuilder::new(fields),
+                    offsets: vec![0],
+                    nulls: NullBufferBuilder::new(0),
+                    field,
+                }
+            }
+            Kind::Map => Builder::Map {
+                keys: StringBuilder::new(),
+                values: StringBuilder::new(),
+                offsets: vec![0],
+                nulls: NullBufferBuilder::new(0),
+            },
+        }
+    }
+
+    fn append_null(&mut self) {
+        match self {
+            Builder::Text(_, b) => b.append_null(),
+            Builder::Struct(s) => s.append_null(),
+            Builder::List { offsets, nulls, .. } | Builder::Map { offsets, nulls, .. } => {
+                offsets.push(*offsets.last().unwrap_or(&0));
+                nulls.append_null();
+            }
+        }
+    }
+
+    /// Appends one JSON value; returns whether export can reproduce it exactly from the column.
+    fn append(&mut self, raw: &RawValue) -> bool {
+        match self {
+            Builder::Text(kind, b) => match classify(raw) {
+                Json::Null => {
+                    b.append_null();
+                    false
+                }
+                Json::String(s) => {
+                    b.append_value(decode_str(s));
+                    *kind == Kind::Text
+                }
+                Json::Bool(v) => {
+                    b.append_value(if v { "true" } else { "false" });
+                    *kind == Kind::Bool
+                }
+                Json::Number(n) => {
+                    b.append_value(n);
+                    false
+                }
+                Json::Object(v) | Json::Array(v) => {
+                    b.append_value(v.get());
+                    *kind == Kind::Json
+                }
+            },
+            Builder::Struct(s) => s.append(raw),
+            Builder::List { item, offsets, nulls, .. } => {
+                let Json::Array(array) = classify(raw) else {
+                    self.append_null();
+                    return false;
+                };
+                // A validated array slice always parses.
+                let elements: Vec<&RawValue> = serde_json::from_str(array.get()).unwrap_or_default();
+                let mut exact = true;
+                for element in &elements {
+                    exact &= item.append(element);
+                }
+                offsets.push(offsets.last().unwrap_or(&0) + elements.len() as i32);
+                nulls.append_non_null();
+                exact
+            }
+            Builder::Map { keys, values, offsets, nulls } => {
+                let Json::Object(obj) = classify(raw) else {
+                    self.append_null();
+                    return false;
+                };
+                let entries = pairs(obj).0;
+                let mut exact = true;
+                for (k, v) in &entries {
+                    keys.append_value(k);
+                    match classify(v) {
+                        Json::String(s) => values.append_value(decode_str(s)),
+                        Json::Null => {
+                            values.append_null();
+                            exact = false;
+                        }
+                        _ => {
+                            values.append_value(v.get());
+                            exact = false;
+                        }
+                    }
+                }
+                offsets.push(offsets.last().unwrap_or(&0) + entries.len() as i32);
+                nulls.append_non_null();
+                exact
+            }
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Text(_, b) => Arc::new(b.finish()),
+            Builder::Struct(s) => Arc::new(s.finish()),
+            Builder::List { item, offsets, nulls, field } => Arc::new(ListArray::new(
+                field.clone(),
+                OffsetBuffer::new(std::mem::replace(offsets, vec![0]).into()),
+                Arc::new(item.finish()),
+                nulls.finish(),
+            )),
+            Builder::Map { keys, values, offsets, nulls } => {
+                let entries_field = map_entries_field();
+                let DataType::Struct(entry_fields) = entries_field.data_type().clone() else {
+                    unreachable!("map entries are a struct")
+                };
+                let entries = StructArray::new(
+                    entry_fields,
+                    vec![Arc::new(keys.finish()), Arc::new(values.finish())],
+                    None,
+                );
+                Arc::new(MapArray::new(
+                    Arc::new(entries_field),
+                    OffsetBuffer::new(std::mem::replace(offsets, vec![0]).into()),
+                    entries,
+                    nulls.finish(),
+                    false,
+                ))
+            }
+        }
+    }
+}
+
+const EVENT_TIME: usize = 2;
+const AWS_REGION: usize = 5;
+const RECIPIENT_ACCOUNT: usize = 19;
+
+/// Decodes the records of one source object into one batch with the lake schema.
+pub struct BatchBuilder {
+    columns: Vec<Builder>,
+    extra: StringBuilder,
+    partitions: [StringBuilder; 6],
+    event_ts: TimestampMillisecondBuilder,
+    source_path: StringBuilder,
+    source_index: Int64Builder,
+    keys: Vec<PartitionKey>,
+    extra_text: String,
+}
+
+impl Default for BatchBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// How one record was taken in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoded {
+    /// Stored; `exact` is false when `_extra` had to note something.
+    Row { exact: bool, event_time_usable: bool },
+    /// The record is not a JSON object.
+    NotAnObject,
+}
+
+impl BatchBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        debug_assert_eq!(RECORD_FIELDS[EVENT_TIME].key, "eventTime");
+        debug_assert_eq!(RECORD_FIELDS[AWS_REGION].key, "awsRegion");
+        debug_assert_eq!(RECORD_FIELDS[RECIPIENT_ACCOUNT].key, "recipientAccountId");
+        BatchBuilder {
+            columns: RECORD_FIELDS.iter().map(|f| Builder::new(f.kind)).collect(),
+            extra: StringBuilder::new(),
+            partitions: Default::default(),
+            event_ts: TimestampMillisecondBuilder::new().with_timezone("UTC"),
+            source_path: StringBuilder::new(),
+            source_index: Int64Builder::new(),
+            keys: Vec::new(),
+            extra_text: String::new(),
+        }
+    }
+
+    /// Number of rows appended since the last [`finish`](Self::finish).
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether no row is pending.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Appends one record. `fallback` gives the account and region of the source key, used when
+    /// the record lacks `recipientAccountId` / `awsRegion`.
+    pub fn append(
+        &mut self,
+        record: &RawValue,
+        source_path: &str,
+        index: usize,
+        fallback: (&Option<String>, &Option<String>),
+    ) -> Decoded {
+        let Json::Object(obj) = classify(record) else { return Decoded::NotAnObject };
+        let pairs = pairs(obj).0;
+        let mut first_at = [usize::MAX; RECORD_FIELDS.len()];
+        let mut noted = vec![false; pairs.len()];
+        for (p, (key, value)) in pairs.iter().enumerate() {
+            match lookup(RECORD_FIELDS, key) {
+                Some((i, _)) if first_at[i] != usize::MAX => {
+                    // A repeated key: keep both spellings verbatim.
+                    noted[p] = true;
+                    noted[first_at[i]] = true;
+                }
+                Some((i, spelt_exactly)) => {
+                    first_at[i] = p;
+                    let exact = self.columns[i].append(value);
+                    noted[p] = !(exact && spelt_exactly);
+                }
+                None => noted[p] = true,
+            }
+        }
+        for (i, column) in self.columns.iter_mut().enumerate() {
+            if first_at[i] == usize::MAX {
+                column.append_null();
+            }
+        }
+        let string_of = |i: usize| {
+            let p = first_at[i];
+            (p != usize::MAX)
+                .then(|| pairs[p].1)
+                .filter(|v| v.get().starts_with('"'))
+                .map(decode_str)
+        };
+        let time = string_of(EVENT_TIME).and_then(|t| EventTime::parse(&t));
+        let account = string_of(RECIPIENT_ACCOUNT).map(Cow::into_owned).or_else(|| fallback.0.clone());
+        let region = string_of(AWS_REGION).map(Cow::into_owned).or_else(|| fallback.1.clone());
+        let key = PartitionKey { account, region, date: time.map(|t| t.date) };
+
+        let exact = !noted.contains(&true);
+        if exact {
+            self.extra.append_null();
+        } else {
+            self.extra_text.clear();
+            self.extra_text.push('{');
+            for ((key, value), _) in pairs.iter().zip(&noted).filter(|(_, noted)| **noted) {
+                if self.extra_text.len() > 1 {
+                    self.extra_text.push(',');
+                }
+                self.extra_text.push_str(&serde_json::to_string(key.as_ref()).unwrap_or_default());
+                self.extra_text.push(':');
+                self.extra_text.push_str(value.get());
+            }
+            self.extra_text.push('}');
+            self.extra.append_value(&self.extra_text);
+        }
+        let [acct, reg, year, month, day, date] = &mut self.partitions;
+        acct.append_option(key.account.as_deref());
+        reg.append_option(key.region.as_deref());
+        match key.date {
+            Some(d) => {
+                year.append_value(d.year());
+                month.append_value(d.month());
+                day.append_value(d.day());
+                date.append_value(d.date_partition());
+            }
+            None => [year, month, day, date].into_iter().for_each(|b| b.append_null()),
+        }
+        self.event_ts.append_option(time.map(|t| t.millis));
+        self.source_path.append_value(source_path);
+        self.source_index.append_value(index as i64);
+        self.keys.push(key);
+        Decoded::Row { exact, event_time_usable: time.is_some() }
+    }
+
+    /// The rows appended so far as one batch with the lake schema, and each row's partition.
+    pub fn finish(&mut self) -> (RecordBatch, Vec<PartitionKey>) {
+        let mut columns: Vec<ArrayRef> = self.columns.iter_mut().map(Builder::finish).collect();
+        columns.push(Arc::new(self.extra.finish()));
+        for p in &mut self.partitions {
+            columns.push(Arc::new(p.finish()));
+        }
+        columns.push(Arc::new(self.event_ts.finish()));
+        columns.push(Arc::new(self.source_path.finish()));
+        columns.push(Arc::new(self.source_index.finish()));
+        let batch = RecordBatch::try_new(lake_schema(), columns)
+            .expect("builders follow the lake schema by construction");
+        (batch, std::mem::take(&mut self.keys))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Array, AsArray};
+
+    fn decode(records: &[&str]) -> (RecordBatch, Vec<Decoded>) {
+        let mut b = BatchBuilder::new();
+        let outcomes = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let raw: &RawValue = serde_json::from_str(r).unwrap();
+                b.append(raw, "s3://b/k.json.gz", i, (&None, &None))
+            })
+            .collect();
+        (b.finish().0, outcomes)
+    }
+
+    fn text(batch: &RecordBatch, column: &str, row: usize) -> Option<String> {
+        let a = batch.column_by_name(column).unwrap().as_string::<i32>();
+        a.is_valid(row).then(|| a.value(row).to_string())
+    }
+
+    #[test]
+    fn canonical_record_needs_no_extra() {
+        let r = r#"{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/a","sessionContext":{"sessionIssuer":{},"attributes":{"mfaAuthenticated":"false"}}},"eventTime":"2024-05-01T10:00:00Z","awsRegion":"us-east-1","requestParameters":{"bucketName":"b","x":[1, 2.50]},"responseElements":null,"readOnly":true,"resources":[{"ARN":"arn:x","accountId":"1","type":"T"}],"recipientAccountId":"111122223333"}"#;
+        let (batch, outcomes) = decode(&[r]);
+        assert_eq!(outcomes, [Decoded::Row { exact: false, event_time_usable: true }]);
+        // Only the explicit null of responseElements needed a note.
+        assert_eq!(text(&batch, "_extra", 0).unwrap(), r#"{"responseElements":null}"#);
+        assert_eq!(text(&batch, "requestparameters", 0).unwrap(), r#"{"bucketName":"b","x":[1, 2.50]}"#);
+        assert_eq!(text(&batch, "readonly", 0).unwrap(), "true");
+        assert_eq!(text(&batch, "date_partition", 0).unwrap(), "2024/05/01");
+        assert_eq!(text(&batch, "account", 0).unwrap(), "111122223333");
+        let ui = batch.column_by_name("useridentity").unwrap().as_struct();
+        assert_eq!(ui.column_by_name("arn").unwrap().as_string::<i32>().value(0), "arn:aws:iam::1:user/a");
+    }
+
+    #[test]
+    fn drift_unknown_keys_and_spelling_are_noted() {
+        let r = r#"{"eventId":"E1","readOnly":"true","userAgent":["a"],"newKey":{"k":1},"userIdentity":{"type":"Root","extra":1},"eventTime":"2024-05-01 10:00:00"}"#;
+        let (batch, outcomes) = decode(&[r]);
+        assert_eq!(outcomes, [Decoded::Row { exact: false, event_time_usable: false }]);
+        assert_eq!(text(&batch, "eventid", 0).unwrap(), "E1");
+        assert_eq!(text(&batch, "readonly", 0).unwrap(), "true");
+        assert_eq!(text(&batch, "useragent", 0).unwrap(), "[\"a\"]");
+        let extra: serde_json::Value = serde_json::from_str(&text(&batch, "_extra", 0).unwrap()).unwrap();
+        let keys: Vec<_> = extra.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["eventId", "readOnly", "userAgent", "newKey", "userIdentity"]);
+        assert_eq!(text(&batch, "date_partition", 0), None);
+        assert_eq!(text(&batch, "eventtime", 0).unwrap(), "2024-05-01 10:00:00");
+    }
+
+    #[test]
+    fn non_objects_are_rejected_and_escapes_decoded() {
+        let (batch, outcomes) = decode(&["42", r#"{"eventName":"A\u00e9\"b"}"#]);
+        assert_eq!(outcomes[0], Decoded::NotAnObject);
+        assert_eq!(batch.num_rows(), 1);
+        assert_eq!(text(&batch, "eventname", 0).unwrap(), "Aé\"b");
+        assert_eq!(text(&batch, "_extra", 0), None);
+    }
+}

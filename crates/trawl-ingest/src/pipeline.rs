@@ -1,0 +1,505 @@
+//! One ingest run: plan → read and decode in parallel → route to bounded partition buffers →
+//! write sorted files → compact → commit.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use arrow::array::{RecordBatch, UInt32Array};
+use arrow::compute::take_record_batch;
+use trawl_schema::{STATE_DIR, TABLE_DIR};
+
+use crate::container::{self, BadInput, Content};
+use crate::decode::{BatchBuilder, Decoded};
+use crate::lake::{DataFile, Lake, Manifest, SourceEntry, SourceKind, write_atomically};
+use crate::partition::PartitionKey;
+use crate::quarantine::QuarantineEntry;
+use crate::source::{KeyInfo, SourceObject, Sources};
+use crate::write::{read_file, write_file};
+use crate::{Error, IngestOptions, IngestSummary};
+
+/// Files with fewer rows than this are merged with their partition's other small files.
+const SMALL_FILE_ROWS: u64 = 64 * 1024;
+/// At most this many rows are merged into one file by compaction.
+const MAX_MERGED_ROWS: u64 = 256 * 1024;
+
+/// What reading one object produced.
+struct FileOutcome {
+    entry: Option<SourceEntry>,
+    parts: Vec<(PartitionKey, RecordBatch)>,
+    quarantine: Vec<QuarantineEntry>,
+    /// A staged copy of a whole quarantined object: `(staged, final)` relative paths.
+    copy: Option<(String, String)>,
+    records: u64,
+    rows_without_time: u64,
+    rows_with_extra: u64,
+    bytes: u64,
+}
+
+/// A partition buffer handed to a writer.
+struct FlushJob {
+    key: PartitionKey,
+    batches: Vec<RecordBatch>,
+    seq: usize,
+}
+
+struct Run<'a> {
+    id: String,
+    root: &'a Path,
+    sources: Sources,
+    runtime: tokio::runtime::Runtime,
+    claimed: Mutex<HashSet<String>>,
+}
+
+pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
+    let started = Instant::now();
+    let mut lake = Lake::open_for_write(&options.lake)?;
+    let root = std::path::absolute(lake.root())
+        .map_err(|e| Error::Lake { path: options.lake.display().to_string(), reason: e.to_string() })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Lake { path: root.display().to_string(), reason: e.to_string() })?;
+    let sources = Sources::default();
+    let objects = runtime.block_on(sources.list(&options.sources))?;
+    let lake_prefix = format!("{}/", root.display());
+
+    let mut summary = IngestSummary::default();
+    let known: HashMap<&str, u64> =
+        lake.manifest().sources.iter().map(|s| (s.path.as_str(), s.size)).collect();
+    let run = Run {
+        id: run_id(),
+        root: &root,
+        sources,
+        runtime,
+        claimed: Mutex::new(lake.manifest().sources.iter().map(|s| s.hash.clone()).collect()),
+    };
+    let mut entries = Vec::new();
+    let mut to_read = Vec::new();
+    for object in objects {
+        let path = object.display_path();
+        if path.starts_with(&lake_prefix) {
+            continue;
+        }
+        summary.files_found += 1;
+        let key = object.key();
+        if known.get(path.as_str()) == Some(&object.size) {
+            summary.files_already_ingested += 1;
+        } else if key.digest || key.not_a_log_name {
+            let kind = if key.digest { SourceKind::Digest } else { SourceKind::NotALog };
+            *(if key.digest { &mut summary.files_digest } else { &mut summary.files_not_a_log }) += 1;
+            entries.push(SourceEntry {
+                path,
+                size: object.size,
+                hash: String::new(),
+                kind,
+                rows: 0,
+                quarantined: 0,
+                run: run.id.clone(),
+            });
+        } else {
+            to_read.push((object, key));
+        }
+    }
+    if let Some(p) = &options.progress {
+        p.start(to_read.len() as u64, to_read.iter().map(|(o, _)| o.size).sum());
+    }
+
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let budget = options.memory_limit / 3;
+    let next = AtomicUsize::new(0);
+    let mut quarantine = Vec::new();
+    let mut renames = Vec::new();
+    let written = std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<FileOutcome>(threads);
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (run, to_read, next) = (&run, &to_read, &next);
+            scope.spawn(move || {
+                while let Some((object, key)) = to_read.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    if tx.send(read_one(run, object, key)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let (job_tx, job_rx) = sync_channel::<FlushJob>(1);
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let (done_tx, done_rx) = channel();
+        for _ in 0..threads {
+            let (job_rx, done_tx, run) = (job_rx.clone(), done_tx.clone(), &run);
+            scope.spawn(move || {
+                loop {
+                    let job = match job_rx.lock().map(|rx| rx.recv()) {
+                        Ok(Ok(job)) => job,
+                        _ => break,
+                    };
+                    let _ = done_tx.send(write_job(run, job));
+                }
+            });
+        }
+        drop(done_tx);
+        route(rx, job_tx, budget, options, &mut summary, &mut entries, &mut quarantine, &mut renames);
+        done_rx.into_iter().collect::<Result<Vec<_>, _>>()
+    })?;
+
+    if let Some(p) = &options.progress {
+        p.finishing();
+    }
+    summary.data_files_written = written.len() as u64;
+    let next = plan_commit(&run, lake.manifest(), written, entries, quarantine, renames, &mut summary)?;
+    if next != *lake.manifest() {
+        lake.commit(next)?;
+    }
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// The router: collects decoded rows into per-partition buffers and hands full or least recently
+/// used buffers to the writers, so memory stays within `budget` whatever the input size.
+#[allow(clippy::too_many_arguments)]
+fn route(
+    rx: Receiver<FileOutcome>,
+    jobs: SyncSender<FlushJob>,
+    budget: usize,
+    options: &IngestOptions,
+    summary: &mut IngestSummary,
+    entries: &mut Vec<SourceEntry>,
+    quarantine: &mut Vec<QuarantineEntry>,
+    renames: &mut Vec<(String, String)>,
+) {
+    struct Buffer {
+        batches: Vec<RecordBatch>,
+        bytes: usize,
+        last_used: u64,
+    }
+    let per_partition = (budget / 4).max(1 << 20);
+    let mut buffers: HashMap<PartitionKey, Buffer> = HashMap::new();
+    let (mut total, mut tick, mut seq) = (0usize, 0u64, 0usize);
+    let mut flush = |key: PartitionKey, buffer: Buffer, total: &mut usize| {
+        *total -= buffer.bytes;
+        seq += 1;
+        // A closed channel means a writer failed; its error is reported from the results.
+        let _ = jobs.send(FlushJob { key, batches: buffer.batches, seq });
+    };
+    for outcome in rx {
+        if let Some(p) = &options.progress {
+            p.advance(outcome.bytes, outcome.records);
+        }
+        summary.bytes_read += outcome.bytes;
+        summary.records_read += outcome.records;
+        summary.rows_without_event_time += outcome.rows_without_time;
+        summary.rows_with_extra += outcome.rows_with_extra;
+        summary.records_quarantined += outcome.quarantine.iter().filter(|q| q.record_index.is_some()).count() as u64;
+        match &outcome.entry {
+            None => summary.files_already_ingested += 1,
+            Some(e) => match e.kind {
+                SourceKind::TrailLog => summary.files_read += 1,
+                SourceKind::Digest => summary.files_digest += 1,
+                SourceKind::NotALog => summary.files_not_a_log += 1,
+                SourceKind::Quarantined => summary.files_quarantined += 1,
+            },
+        }
+        entries.extend(outcome.entry);
+        quarantine.extend(outcome.quarantine);
+        renames.extend(outcome.copy);
+        for (key, batch) in outcome.parts {
+            tick += 1;
+            summary.rows_written += batch.num_rows() as u64;
+            let bytes = batch.get_array_memory_size();
+            total += bytes;
+            let buffer =
+                buffers.entry(key.clone()).or_insert(Buffer { batches: Vec::new(), bytes: 0, last_used: 0 });
+            buffer.batches.push(batch);
+            buffer.bytes += bytes;
+            buffer.last_used = tick;
+            if buffer.bytes >= per_partition {
+                let buffer = buffers.remove(&key).expect("just inserted");
+                flush(key, buffer, &mut total);
+            }
+        }
+        while total > budget {
+            let Some(oldest) = buffers.iter().min_by_key(|(_, b)| b.last_used).map(|(k, _)| k.clone()) else {
+                break;
+            };
+            let buffer = buffers.remove(&oldest).expect("key from the map");
+            flush(oldest, buffer, &mut total);
+        }
+    }
+    let mut rest: Vec<_> = buffers.into_iter().collect();
+    rest.sort_by(|a, b| a.0.cmp(&b.0));
+    for (key, buffer) in rest {
+        flush(key, buffer, &mut total);
+    }
+}
+
+fn write_job(run: &Run, job: FlushJob) -> Result<(DataFile, String), Error> {
+    let folder = job.key.folder();
+    let staged = format!("{STATE_DIR}/staging/{}/{:06}.parquet", run.id, job.seq);
+    let target = format!("{TABLE_DIR}/{folder}/part-{}-{:06}.parquet", run.id, job.seq);
+    let path = run.root.join(&staged);
+    let file = write_file(&job.batches, &path, target, folder)
+        .map_err(|e| Error::Lake { path: path.display().to_string(), reason: e.to_string() })?;
+    Ok((file, staged))
+}
+
+fn read_one(run: &Run, object: &SourceObject, key: &KeyInfo) -> FileOutcome {
+    let path = object.display_path();
+    let mut outcome = FileOutcome {
+        entry: None,
+        parts: Vec::new(),
+        quarantine: Vec::new(),
+        copy: None,
+        records: 0,
+        rows_without_time: 0,
+        rows_with_extra: 0,
+        bytes: object.size,
+    };
+    let bytes = match run.runtime.block_on(run.sources.read(object)) {
+        Ok(bytes) => bytes,
+        Err(reason) => {
+            outcome.quarantine.push(QuarantineEntry {
+                source: path.clone(),
+                reason: "unreadable".into(),
+                detail: reason,
+                record_index: None,
+                line: None,
+                column: None,
+                record: None,
+                copy: None,
+            });
+            outcome.entry = Some(source_entry(run, &path, object.size, String::new(), SourceKind::Quarantined));
+            return outcome;
+        }
+    };
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    let first_time = run.claimed.lock().map(|mut c| c.insert(hash.clone())).unwrap_or(true);
+    if !first_time {
+        return outcome;
+    }
+    let mut entry = source_entry(run, &path, bytes.len() as u64, hash, SourceKind::TrailLog);
+    let content = container::inflate(&bytes).and_then(|text| {
+        // Decode inside the closure: the records borrow the inflated text.
+        match container::split(&text)? {
+            Content::Digest => Ok(None),
+            Content::Records(records) => Ok(Some(decode(&records, &path, key, &mut outcome))),
+        }
+    });
+    match content {
+        Ok(Some(rows)) => entry.rows = rows,
+        Ok(None) => entry.kind = SourceKind::Digest,
+        Err(bad) => {
+            entry.kind = SourceKind::Quarantined;
+            entry.quarantined = 1;
+            quarantine_object(run, &path, &entry.hash, &bytes, &bad, &mut outcome);
+        }
+    }
+    entry.quarantined += outcome.quarantine.iter().filter(|q| q.record_index.is_some()).count() as u64;
+    outcome.entry = Some(entry);
+    outcome
+}
+
+fn source_entry(run: &Run, path: &str, size: u64, hash: String, kind: SourceKind) -> SourceEntry {
+    SourceEntry { path: path.to_string(), size, hash, kind, rows: 0, quarantined: 0, run: run.id.clone() }
+}
+
+/// Decodes an object's records into partition batches; returns the rows stored.
+fn decode(
+    records: &[&serde_json::value::RawValue],
+    path: &str,
+    key: &KeyInfo,
+    outcome: &mut FileOutcome,
+) -> u64 {
+    let mut builder = BatchBuilder::new();
+    for (index, record) in records.iter().enumerate() {
+        outcome.records += 1;
+        match builder.append(record, path, index, (&key.account, &key.region)) {
+            Decoded::Row { exact, event_time_usable } => {
+                outcome.rows_with_extra += u64::from(!exact);
+                outcome.rows_without_time += u64::from(!event_time_usable);
+            }
+            Decoded::NotAnObject => outcome.quarantine.push(QuarantineEntry {
+                source: path.to_string(),
+                reason: "not_an_object".into(),
+                detail: format!("record {index} is not a JSON object"),
+                record_index: Some(index as u64),
+                line: None,
+                column: None,
+                record: Some(record.get().to_string()),
+                copy: None,
+            }),
+        }
+    }
+    let rows = builder.len() as u64;
+    if rows > 0 {
+        let (batch, keys) = builder.finish();
+        outcome.parts = split_by_partition(batch, keys);
+    }
+    rows
+}
+
+fn split_by_partition(batch: RecordBatch, keys: Vec<PartitionKey>) -> Vec<(PartitionKey, RecordBatch)> {
+    if keys.iter().all(|k| *k == keys[0]) {
+        return vec![(keys[0].clone(), batch)];
+    }
+    let mut groups: BTreeMap<&PartitionKey, Vec<u32>> = BTreeMap::new();
+    for (row, key) in keys.iter().enumerate() {
+        groups.entry(key).or_default().push(row as u32);
+    }
+    groups
+        .into_iter()
+        .map(|(key, rows)| {
+            let part = take_record_batch(&batch, &UInt32Array::from(rows)).expect("indices are in range");
+            (key.clone(), part)
+        })
+        .collect()
+}
+
+fn quarantine_object(run: &Run, path: &str, hash: &str, bytes: &[u8], bad: &BadInput, outcome: &mut FileOutcome) {
+    let staged = format!("{STATE_DIR}/staging/{}/objects/{hash}", run.id);
+    let kept = format!("{STATE_DIR}/quarantine/objects/{hash}");
+    let stored = std::fs::create_dir_all(run.root.join(&staged).parent().expect("has a parent"))
+        .and_then(|()| std::fs::write(run.root.join(&staged), bytes))
+        .is_ok();
+    let (line, column) = match bad {
+        BadInput::InvalidJson { line, column, .. } => (Some(*line), Some(*column)),
+        _ => (None, None),
+    };
+    outcome.quarantine.push(QuarantineEntry {
+        source: path.to_string(),
+        reason: bad.reason().to_string(),
+        detail: bad.to_string(),
+        record_index: None,
+        line,
+        column,
+        record: None,
+        copy: stored.then(|| kept.clone()),
+    });
+    if stored {
+        outcome.copy = Some((staged, kept));
+    }
+}
+
+/// Builds the manifest to commit: new files (after compaction), sources, quarantine.
+fn plan_commit(
+    run: &Run,
+    current: &Manifest,
+    written: Vec<(DataFile, String)>,
+    entries: Vec<SourceEntry>,
+    quarantine: Vec<QuarantineEntry>,
+    mut renames: Vec<(String, String)>,
+    summary: &mut IngestSummary,
+) -> Result<Manifest, Error> {
+    let mut next = current.clone();
+    let compacted = compact(run, &current.files, written)?;
+    summary.files_compacted = compacted.replaced.len() as u64;
+    next.files.retain(|f| !compacted.replaced.contains(&f.path));
+    next.pending.deletes = compacted.replaced.iter().filter(|p| current.files.iter().any(|f| &f.path == *p)).cloned().collect();
+    for (file, staged) in compacted.files {
+        renames.push((staged, file.path.clone()));
+        next.files.push(file);
+    }
+    next.sources.extend(entries);
+    if !quarantine.is_empty() {
+        let staged = format!("{STATE_DIR}/staging/{}/quarantine.jsonl", run.id);
+        let kept = format!("{STATE_DIR}/quarantine/{}.jsonl", run.id);
+        let mut text = String::new();
+        for q in &quarantine {
+            text.push_str(&serde_json::to_string(q).expect("plain data serialises"));
+            text.push('\n');
+        }
+        let path = run.root.join(&staged);
+        std::fs::create_dir_all(path.parent().expect("has a parent"))
+            .and_then(|()| write_atomically(&path, text.as_bytes()))
+            .map_err(|e| Error::Lake { path: path.display().to_string(), reason: e.to_string() })?;
+        renames.push((staged, kept.clone()));
+        next.quarantine.push(kept);
+    }
+    crate::lake::sync_dir(&run.root.join(STATE_DIR).join("staging").join(&run.id));
+    next.pending.renames = renames;
+    Ok(next)
+}
+
+struct Compacted {
+    /// Files to add: `(entry, staged path)`.
+    files: Vec<(DataFile, String)>,
+    /// Paths (relative to the root) of files merged away: committed ones and this run's staged ones.
+    replaced: HashSet<String>,
+}
+
+/// Merges each partition's small files (committed ones and this run's) into larger sorted files.
+fn compact(run: &Run, committed: &[DataFile], written: Vec<(DataFile, String)>) -> Result<Compacted, Error> {
+    let mut result = Compacted { files: Vec::new(), replaced: HashSet::new() };
+    let mut by_partition: BTreeMap<String, Vec<(DataFile, Option<String>)>> = BTreeMap::new();
+    for (file, staged) in written {
+        by_partition.entry(file.partition.clone()).or_default().push((file, Some(staged)));
+    }
+    for (partition, files) in by_partition.iter_mut() {
+        files.extend(
+            committed.iter().filter(|f| &f.partition == partition).map(|f| (f.clone(), None)),
+        );
+    }
+    let mut seq = 0;
+    for (partition, files) in by_partition {
+        let (small, large): (Vec<_>, Vec<_>) = files.into_iter().partition(|(f, _)| f.rows < SMALL_FILE_ROWS);
+        result.files.extend(large.into_iter().filter_map(|(f, staged)| staged.map(|s| (f, s))));
+        let mut groups: Vec<Vec<(DataFile, Option<String>)>> = Vec::new();
+        let mut rows = u64::MAX;
+        for file in small {
+            if rows + file.0.rows > MAX_MERGED_ROWS {
+                groups.push(Vec::new());
+                rows = 0;
+            }
+            rows += file.0.rows;
+            groups.last_mut().expect("a group was opened").push(file);
+        }
+        for group in groups {
+            if group.len() < 2 {
+                result.files.extend(group.into_iter().filter_map(|(f, staged)| staged.map(|s| (f, s))));
+                continue;
+            }
+            let mut batches = Vec::new();
+            for (file, staged) in &group {
+                let path = run.root.join(staged.as_deref().unwrap_or(&file.path));
+                batches.extend(read_file(&path).map_err(|e| Error::Lake {
+                    path: path.display().to_string(),
+                    reason: format!("cannot read back for compaction: {e}"),
+                })?);
+            }
+            seq += 1;
+            let staged = format!("{STATE_DIR}/staging/{}/compact-{seq:06}.parquet", run.id);
+            let target = format!("{TABLE_DIR}/{partition}/part-{}-c{seq:06}.parquet", run.id);
+            let path = run.root.join(&staged);
+            let merged = write_file(&batches, &path, target, partition.clone())
+                .map_err(|e| Error::Lake { path: path.display().to_string(), reason: e.to_string() })?;
+            drop(batches);
+            for (file, staged) in group {
+                match staged {
+                    Some(staged) => {
+                        let _ = std::fs::remove_file(run.root.join(&staged));
+                        result.replaced.insert(staged);
+                    }
+                    None => {
+                        result.replaced.insert(file.path);
+                    }
+                }
+            }
+            result.files.push((merged, staged));
+        }
+    }
+    Ok(result)
+}
+
+fn run_id() -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let stamp = chrono::DateTime::from_timestamp(now.as_secs() as i64, 0).unwrap_or_default();
+    format!("{}-{:08x}", stamp.format("%Y%m%dT%H%M%SZ"), now.subsec_nanos() ^ std::process::id())
+}

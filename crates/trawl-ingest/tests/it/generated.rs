@@ -1,0 +1,1 @@
+//! placeholder until trawl-gen lands

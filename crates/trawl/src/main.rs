@@ -1,0 +1,66 @@
+//! `trawl`: local columnar analytics for AWS CloudTrail.
+//!
+//! A thin command line over the workspace's libraries: each subcommand lives in `cmd/`.
+
+mod cmd;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Local columnar analytics for AWS CloudTrail: ingest raw trails into a Parquet lake, query it with
+/// Athena SQL or Scanner-style search, and render incident-response playbooks as reports. Offline.
+#[derive(Parser)]
+#[command(name = "trawl", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Typical session:\n  \
+    trawl ingest ./AWSLogs                  # raw delivery files -> ./trawl-lake\n  \
+    trawl sql \"SELECT eventname, count(*) FROM cloudtrail GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"\n  \
+    trawl lake info")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the lake lives; shared by every command that reads or writes one.
+#[derive(clap::Args, Clone)]
+struct LakeArg {
+    /// The lake folder [default: $TRAWL_LAKE, else ./trawl-lake].
+    #[arg(long, env = "TRAWL_LAKE", default_value = "trawl-lake", value_name = "DIR")]
+    lake: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Take raw CloudTrail files (S3 delivery layout, any sub-folder, or loose files; gzip or plain;
+    /// {"Records":[...]}, a JSON array or NDJSON) into the lake. Incremental: re-running adds only
+    /// what is new. Exits 3 when anything was quarantined.
+    Ingest(cmd::ingest::Args),
+    /// Inspect the lake.
+    Lake {
+        #[command(subcommand)]
+        command: cmd::lake::Command,
+    },
+    /// Write the lake's records back out as JSON lines, each equal to its source record.
+    Export(cmd::export::Args),
+    /// Generate realistic synthetic CloudTrail delivery files (deterministic; optional planted incident).
+    Gen(cmd::gen_trails::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(args) => cmd::ingest::run(args),
+        Command::Lake { command } => cmd::lake::run(command),
+        Command::Export(args) => cmd::export::run(args),
+        Command::Gen(args) => cmd::gen_trails::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
