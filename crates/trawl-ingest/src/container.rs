@@ -20,7 +20,11 @@ pub enum BadInput {
     /// The content is not UTF-8 text.
     NotUtf8 { byte: usize },
     /// The content is not valid JSON.
-    InvalidJson { line: usize, column: usize, message: String },
+    InvalidJson {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// Valid JSON, but neither a trail log nor a digest.
     NotTrailLog(String),
 }
@@ -44,11 +48,18 @@ impl std::fmt::Display for BadInput {
         match self {
             BadInput::GzipCorrupt(e) => write!(f, "gzip_corrupt: {e}"),
             BadInput::UnsupportedCompression(c) => {
-                write!(f, "unsupported_compression: {c} (trawl reads gzip or plain JSON)")
+                write!(
+                    f,
+                    "unsupported_compression: {c} (trawl reads gzip or plain JSON)"
+                )
             }
             BadInput::Empty => write!(f, "empty: the object holds no data"),
             BadInput::NotUtf8 { byte } => write!(f, "not_utf8: invalid UTF-8 at byte {byte}"),
-            BadInput::InvalidJson { line, column, message } => {
+            BadInput::InvalidJson {
+                line,
+                column,
+                message,
+            } => {
                 write!(f, "invalid_json at line {line} column {column}: {message}")
             }
             BadInput::NotTrailLog(why) => write!(f, "not_trail_log: {why}"),
@@ -85,13 +96,17 @@ pub enum Content<'a> {
 
 /// Splits decoded text into records. `text` must be the whole object's content.
 pub fn split(text: &[u8]) -> Result<Content<'_>, BadInput> {
-    let text = std::str::from_utf8(text).map_err(|e| BadInput::NotUtf8 { byte: e.valid_up_to() })?;
+    let text = std::str::from_utf8(text).map_err(|e| BadInput::NotUtf8 {
+        byte: e.valid_up_to(),
+    })?;
     let body = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     match body.as_bytes().first() {
         None => Err(BadInput::Empty),
         Some(b'[') => Ok(Content::Records(parse::<Vec<&RawValue>>(text)?)),
         Some(b'{') => split_object_text(text),
-        Some(_) => Err(BadInput::NotTrailLog("the content does not start with `{` or `[`".into())),
+        Some(_) => Err(BadInput::NotTrailLog(
+            "the content does not start with `{` or `[`".into(),
+        )),
     }
 }
 
@@ -124,7 +139,11 @@ fn split_object_text(text: &str) -> Result<Content<'_>, BadInput> {
         }
         None => {
             let container: Container = parse(first.get())?;
-            match (container.records, container.digest_start_time, container.log_files) {
+            match (
+                container.records,
+                container.digest_start_time,
+                container.log_files,
+            ) {
                 (Some(records), _, _) => match records.get().as_bytes().first() {
                     Some(b'[') => Ok(Content::Records(parse::<Vec<&RawValue>>(records.get())?)),
                     _ => Err(BadInput::NotTrailLog("`Records` is not an array".into())),
@@ -163,7 +182,11 @@ fn json_error(e: &serde_json::Error) -> BadInput {
         Some(i) => message[..i].to_string(),
         None => message,
     };
-    BadInput::InvalidJson { line: e.line(), column: e.column(), message }
+    BadInput::InvalidJson {
+        line: e.line(),
+        column: e.column(),
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -179,20 +202,33 @@ mod tests {
 
     #[test]
     fn delivery_object_array_ndjson_and_single_record() {
-        assert_eq!(records(r#"{"Records":[{"a":1},{"b":[2]}]}"#), [r#"{"a":1}"#, r#"{"b":[2]}"#]);
-        assert_eq!(records(r#"{"x":0, "Records" : [ {"a":1} ]}"#), [r#"{"a":1}"#]);
-        assert_eq!(records("[{\"a\":1}, {\"a\":2}]"), ["{\"a\":1}", "{\"a\":2}"]);
-        assert_eq!(records("{\"eventName\":\"A\"}\n{\"eventName\":\"B\"}\n"), [
-            "{\"eventName\":\"A\"}",
-            "{\"eventName\":\"B\"}"
-        ]);
-        assert_eq!(records("{\"eventVersion\":\"1.08\"}"), ["{\"eventVersion\":\"1.08\"}"]);
+        assert_eq!(
+            records(r#"{"Records":[{"a":1},{"b":[2]}]}"#),
+            [r#"{"a":1}"#, r#"{"b":[2]}"#]
+        );
+        assert_eq!(
+            records(r#"{"x":0, "Records" : [ {"a":1} ]}"#),
+            [r#"{"a":1}"#]
+        );
+        assert_eq!(
+            records("[{\"a\":1}, {\"a\":2}]"),
+            ["{\"a\":1}", "{\"a\":2}"]
+        );
+        assert_eq!(
+            records("{\"eventName\":\"A\"}\n{\"eventName\":\"B\"}\n"),
+            ["{\"eventName\":\"A\"}", "{\"eventName\":\"B\"}"]
+        );
+        assert_eq!(
+            records("{\"eventVersion\":\"1.08\"}"),
+            ["{\"eventVersion\":\"1.08\"}"]
+        );
         assert!(records(r#"{"Records":[]}"#).is_empty());
     }
 
     #[test]
     fn digest_is_recognised_by_content() {
-        let digest = r#"{"awsAccountId":"1","digestStartTime":"2015-08-20T17:01:31Z","logFiles":[]}"#;
+        let digest =
+            r#"{"awsAccountId":"1","digestStartTime":"2015-08-20T17:01:31Z","logFiles":[]}"#;
         assert!(matches!(split(digest.as_bytes()).unwrap(), Content::Digest));
     }
 
@@ -200,13 +236,29 @@ mod tests {
     fn bad_inputs_name_their_reason_and_position() {
         let err = split(b"{\"Records\":[{\"a\":1,}]}").unwrap_err();
         assert_eq!(err.reason(), "invalid_json");
-        assert!(matches!(err, BadInput::InvalidJson { line: 1, column: 20, .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                BadInput::InvalidJson {
+                    line: 1,
+                    column: 20,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
         assert_eq!(split(b"  \n").unwrap_err(), BadInput::Empty);
         assert_eq!(split(b"hello").unwrap_err().reason(), "not_trail_log");
         assert_eq!(split(b"{\"a\":1}").unwrap_err().reason(), "not_trail_log");
         assert_eq!(split(b"[\xff]").unwrap_err(), BadInput::NotUtf8 { byte: 1 });
-        assert_eq!(inflate(b"BZh91AY").unwrap_err().reason(), "unsupported_compression");
-        assert_eq!(inflate(&[0x1f, 0x8b, 8, 0, 1]).unwrap_err().reason(), "gzip_corrupt");
+        assert_eq!(
+            inflate(b"BZh91AY").unwrap_err().reason(),
+            "unsupported_compression"
+        );
+        assert_eq!(
+            inflate(&[0x1f, 0x8b, 8, 0, 1]).unwrap_err().reason(),
+            "gzip_corrupt"
+        );
     }
 
     #[test]

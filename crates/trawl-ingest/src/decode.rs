@@ -9,11 +9,11 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use arrow::array::builder::NullBufferBuilder;
 use arrow::array::{
     ArrayRef, Int64Builder, ListArray, MapArray, StringBuilder, StructArray,
     TimestampMillisecondBuilder,
 };
-use arrow::array::builder::NullBufferBuilder;
 use arrow::buffer::OffsetBuffer;
 use arrow::datatypes::{DataType, FieldRef};
 use arrow::record_batch::RecordBatch;
@@ -115,15 +115,28 @@ fn lookup(fields: &[FieldSpec], key: &str) -> Option<(usize, bool)> {
     if let Some(i) = fields.iter().position(|f| f.key == key) {
         return Some((i, true));
     }
-    fields.iter().position(|f| f.key.eq_ignore_ascii_case(key)).map(|i| (i, false))
+    fields
+        .iter()
+        .position(|f| f.key.eq_ignore_ascii_case(key))
+        .map(|i| (i, false))
 }
 
 /// A column under construction.
 enum Builder {
     Text(Kind, StringBuilder),
     Struct(StructBuilder),
-    List { item: StructBuilder, offsets: Vec<i32>, nulls: NullBufferBuilder, field: FieldRef },
-    Map { keys: StringBuilder, values: StringBuilder, offsets: Vec<i32>, nulls: NullBufferBuilder },
+    List {
+        item: StructBuilder,
+        offsets: Vec<i32>,
+        nulls: NullBufferBuilder,
+        field: FieldRef,
+    },
+    Map {
+        keys: StringBuilder,
+        values: StringBuilder,
+        offsets: Vec<i32>,
+        nulls: NullBufferBuilder,
+    },
 }
 
 struct StructBuilder {
@@ -192,7 +205,9 @@ impl Builder {
             Kind::Text | Kind::Bool | Kind::Json => Builder::Text(kind, StringBuilder::new()),
             Kind::Struct(fields) => Builder::Struct(StructBuilder::new(fields)),
             Kind::List(fields) => {
-                let DataType::List(field) = data_type(kind) else { unreachable!("list kind") };
+                let DataType::List(field) = data_type(kind) else {
+                    unreachable!("list kind")
+                };
                 Builder::List {
                     item: StructBuilder::new(fields),
                     offsets: vec![0],
@@ -246,13 +261,19 @@ impl Builder {
                 }
             },
             Builder::Struct(s) => s.append(raw),
-            Builder::List { item, offsets, nulls, .. } => {
+            Builder::List {
+                item,
+                offsets,
+                nulls,
+                ..
+            } => {
                 let Json::Array(array) = classify(raw) else {
                     self.append_null();
                     return false;
                 };
                 // A validated array slice always parses.
-                let elements: Vec<&RawValue> = serde_json::from_str(array.get()).unwrap_or_default();
+                let elements: Vec<&RawValue> =
+                    serde_json::from_str(array.get()).unwrap_or_default();
                 let mut exact = true;
                 for element in &elements {
                     exact &= item.append(element);
@@ -261,7 +282,12 @@ impl Builder {
                 nulls.append_non_null();
                 exact
             }
-            Builder::Map { keys, values, offsets, nulls } => {
+            Builder::Map {
+                keys,
+                values,
+                offsets,
+                nulls,
+            } => {
                 let Json::Object(obj) = classify(raw) else {
                     self.append_null();
                     return false;
@@ -293,13 +319,23 @@ impl Builder {
         match self {
             Builder::Text(_, b) => Arc::new(b.finish()),
             Builder::Struct(s) => Arc::new(s.finish()),
-            Builder::List { item, offsets, nulls, field } => Arc::new(ListArray::new(
+            Builder::List {
+                item,
+                offsets,
+                nulls,
+                field,
+            } => Arc::new(ListArray::new(
                 field.clone(),
                 OffsetBuffer::new(std::mem::replace(offsets, vec![0]).into()),
                 Arc::new(item.finish()),
                 nulls.finish(),
             )),
-            Builder::Map { keys, values, offsets, nulls } => {
+            Builder::Map {
+                keys,
+                values,
+                offsets,
+                nulls,
+            } => {
                 let entries_field = map_entries_field();
                 let DataType::Struct(entry_fields) = entries_field.data_type().clone() else {
                     unreachable!("map entries are a struct")
@@ -347,7 +383,10 @@ impl Default for BatchBuilder {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decoded {
     /// Stored; `exact` is false when `_extra` had to note something.
-    Row { exact: bool, event_time_usable: bool },
+    Row {
+        exact: bool,
+        event_time_usable: bool,
+    },
     /// The record is not a JSON object.
     NotAnObject,
 }
@@ -389,7 +428,9 @@ impl BatchBuilder {
         index: usize,
         fallback: (&Option<String>, &Option<String>),
     ) -> Decoded {
-        let Json::Object(obj) = classify(record) else { return Decoded::NotAnObject };
+        let Json::Object(obj) = classify(record) else {
+            return Decoded::NotAnObject;
+        };
         let pairs = pairs(obj).0;
         let mut first_at = [usize::MAX; RECORD_FIELDS.len()];
         let mut noted = vec![false; pairs.len()];
@@ -421,9 +462,17 @@ impl BatchBuilder {
                 .map(decode_str)
         };
         let time = string_of(EVENT_TIME).and_then(|t| EventTime::parse(&t));
-        let account = string_of(RECIPIENT_ACCOUNT).map(Cow::into_owned).or_else(|| fallback.0.clone());
-        let region = string_of(AWS_REGION).map(Cow::into_owned).or_else(|| fallback.1.clone());
-        let key = PartitionKey { account, region, date: time.map(|t| t.date) };
+        let account = string_of(RECIPIENT_ACCOUNT)
+            .map(Cow::into_owned)
+            .or_else(|| fallback.0.clone());
+        let region = string_of(AWS_REGION)
+            .map(Cow::into_owned)
+            .or_else(|| fallback.1.clone());
+        let key = PartitionKey {
+            account,
+            region,
+            date: time.map(|t| t.date),
+        };
 
         let exact = !noted.contains(&true);
         if exact {
@@ -435,7 +484,8 @@ impl BatchBuilder {
                 if self.extra_text.len() > 1 {
                     self.extra_text.push(',');
                 }
-                self.extra_text.push_str(&serde_json::to_string(key.as_ref()).unwrap_or_default());
+                self.extra_text
+                    .push_str(&serde_json::to_string(key.as_ref()).unwrap_or_default());
                 self.extra_text.push(':');
                 self.extra_text.push_str(value.get());
             }
@@ -452,13 +502,18 @@ impl BatchBuilder {
                 day.append_value(d.day());
                 date.append_value(d.date_partition());
             }
-            None => [year, month, day, date].into_iter().for_each(|b| b.append_null()),
+            None => [year, month, day, date]
+                .into_iter()
+                .for_each(|b| b.append_null()),
         }
         self.event_ts.append_option(time.map(|t| t.millis));
         self.source_path.append_value(source_path);
         self.source_index.append_value(index as i64);
         self.keys.push(key);
-        Decoded::Row { exact, event_time_usable: time.is_some() }
+        Decoded::Row {
+            exact,
+            event_time_usable: time.is_some(),
+        }
     }
 
     /// The rows appended so far as one batch with the lake schema, and each row's partition.
@@ -504,28 +559,57 @@ mod tests {
     fn canonical_record_needs_no_extra() {
         let r = r#"{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/a","sessionContext":{"sessionIssuer":{},"attributes":{"mfaAuthenticated":"false"}}},"eventTime":"2024-05-01T10:00:00Z","awsRegion":"us-east-1","requestParameters":{"bucketName":"b","x":[1, 2.50]},"responseElements":null,"readOnly":true,"resources":[{"ARN":"arn:x","accountId":"1","type":"T"}],"recipientAccountId":"111122223333"}"#;
         let (batch, outcomes) = decode(&[r]);
-        assert_eq!(outcomes, [Decoded::Row { exact: false, event_time_usable: true }]);
+        assert_eq!(
+            outcomes,
+            [Decoded::Row {
+                exact: false,
+                event_time_usable: true
+            }]
+        );
         // Only the explicit null of responseElements needed a note.
-        assert_eq!(text(&batch, "_extra", 0).unwrap(), r#"{"responseElements":null}"#);
-        assert_eq!(text(&batch, "requestparameters", 0).unwrap(), r#"{"bucketName":"b","x":[1, 2.50]}"#);
+        assert_eq!(
+            text(&batch, "_extra", 0).unwrap(),
+            r#"{"responseElements":null}"#
+        );
+        assert_eq!(
+            text(&batch, "requestparameters", 0).unwrap(),
+            r#"{"bucketName":"b","x":[1, 2.50]}"#
+        );
         assert_eq!(text(&batch, "readonly", 0).unwrap(), "true");
         assert_eq!(text(&batch, "date_partition", 0).unwrap(), "2024/05/01");
         assert_eq!(text(&batch, "account", 0).unwrap(), "111122223333");
         let ui = batch.column_by_name("useridentity").unwrap().as_struct();
-        assert_eq!(ui.column_by_name("arn").unwrap().as_string::<i32>().value(0), "arn:aws:iam::1:user/a");
+        assert_eq!(
+            ui.column_by_name("arn")
+                .unwrap()
+                .as_string::<i32>()
+                .value(0),
+            "arn:aws:iam::1:user/a"
+        );
     }
 
     #[test]
     fn drift_unknown_keys_and_spelling_are_noted() {
         let r = r#"{"eventId":"E1","readOnly":"true","userAgent":["a"],"newKey":{"k":1},"userIdentity":{"type":"Root","extra":1},"eventTime":"2024-05-01 10:00:00"}"#;
         let (batch, outcomes) = decode(&[r]);
-        assert_eq!(outcomes, [Decoded::Row { exact: false, event_time_usable: false }]);
+        assert_eq!(
+            outcomes,
+            [Decoded::Row {
+                exact: false,
+                event_time_usable: false
+            }]
+        );
         assert_eq!(text(&batch, "eventid", 0).unwrap(), "E1");
         assert_eq!(text(&batch, "readonly", 0).unwrap(), "true");
         assert_eq!(text(&batch, "useragent", 0).unwrap(), "[\"a\"]");
-        let extra: serde_json::Value = serde_json::from_str(&text(&batch, "_extra", 0).unwrap()).unwrap();
-        let keys: Vec<_> = extra.as_object().unwrap().keys().cloned().collect();
-        assert_eq!(keys, ["eventId", "readOnly", "userAgent", "newKey", "userIdentity"]);
+        let extra: serde_json::Value =
+            serde_json::from_str(&text(&batch, "_extra", 0).unwrap()).unwrap();
+        let mut keys: Vec<_> = extra.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["eventId", "newKey", "readOnly", "userAgent", "userIdentity"]
+        );
         assert_eq!(text(&batch, "date_partition", 0), None);
         assert_eq!(text(&batch, "eventtime", 0).unwrap(), "2024-05-01 10:00:00");
     }

@@ -33,20 +33,31 @@ impl ExportFilter {
         let (Some(min), Some(max)) = (&file.min_eventtime, &file.max_eventtime) else {
             return self.from.is_none() && self.to.is_none();
         };
-        self.from.as_ref().is_none_or(|from| max >= from) && self.to.as_ref().is_none_or(|to| min < to)
+        self.from.as_ref().is_none_or(|from| max >= from)
+            && self.to.as_ref().is_none_or(|to| min < to)
     }
 
     fn keeps_row(&self, batch: &RecordBatch, row: usize) -> bool {
         let text = |name: &str| {
-            let a = batch.column_by_name(name).expect("lake schema").as_string::<i32>();
+            let a = batch
+                .column_by_name(name)
+                .expect("lake schema")
+                .as_string::<i32>();
             a.is_valid(row).then(|| a.value(row))
         };
-        let matches = |want: &Option<String>, name| want.as_deref().is_none_or(|w| text(name) == Some(w));
+        let matches =
+            |want: &Option<String>, name| want.as_deref().is_none_or(|w| text(name) == Some(w));
         let time = text("eventtime");
         matches(&self.account, system::ACCOUNT)
             && matches(&self.region, system::REGION)
-            && self.from.as_deref().is_none_or(|from| time.is_some_and(|t| t >= from))
-            && self.to.as_deref().is_none_or(|to| time.is_some_and(|t| t < to))
+            && self
+                .from
+                .as_deref()
+                .is_none_or(|from| time.is_some_and(|t| t >= from))
+            && self
+                .to
+                .as_deref()
+                .is_none_or(|to| time.is_some_and(|t| t < to))
     }
 }
 
@@ -56,16 +67,23 @@ pub fn export(lake: &Lake, filter: &ExportFilter, out: &mut dyn Write) -> Result
     let files = lake.manifest().files.iter().zip(lake.data_files());
     let mut line = Vec::with_capacity(4096);
     for (_, path) in files.filter(|(f, _)| filter.keeps_file(f)) {
-        let batches = read_file(&path)
-            .map_err(|e| Error::Lake { path: path.display().to_string(), reason: e.to_string() })?;
+        let batches = read_file(&path).map_err(|e| Error::Lake {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
         for batch in &batches {
-            let extra = batch.column_by_name(system::EXTRA).expect("lake schema").as_string::<i32>();
+            let extra = batch
+                .column_by_name(system::EXTRA)
+                .expect("lake schema")
+                .as_string::<i32>();
             for row in (0..batch.num_rows()).filter(|&r| filter.keeps_row(batch, r)) {
                 line.clear();
                 write_record(batch, extra, row, &mut line);
                 line.push(b'\n');
-                out.write_all(&line)
-                    .map_err(|e| Error::Lake { path: "<output>".into(), reason: e.to_string() })?;
+                out.write_all(&line).map_err(|e| Error::Lake {
+                    path: "<output>".into(),
+                    reason: e.to_string(),
+                })?;
                 written += 1;
             }
         }
@@ -75,12 +93,16 @@ pub fn export(lake: &Lake, filter: &ExportFilter, out: &mut dyn Write) -> Result
 
 fn write_record(batch: &RecordBatch, extra: &StringArray, row: usize, out: &mut Vec<u8>) {
     let noted = extra.is_valid(row).then(|| extra.value(row));
-    let noted_pairs = noted.and_then(|t| serde_json::from_str::<&serde_json::value::RawValue>(t).ok());
+    let noted_pairs =
+        noted.and_then(|t| serde_json::from_str::<&serde_json::value::RawValue>(t).ok());
     let noted_pairs = noted_pairs.map(|raw| pairs(raw).0).unwrap_or_default();
     out.push(b'{');
     let mut first = true;
     for (i, field) in RECORD_FIELDS.iter().enumerate() {
-        if noted_pairs.iter().any(|(k, _)| k.eq_ignore_ascii_case(field.key)) {
+        if noted_pairs
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(field.key))
+        {
             continue;
         }
         write_field(field, batch.column(i), row, out, &mut first);
@@ -89,9 +111,18 @@ fn write_record(batch: &RecordBatch, extra: &StringArray, row: usize, out: &mut 
         separator(out, &mut first);
         write_string(key, out);
         out.push(b':');
-        out.extend_from_slice(value.get().as_bytes());
+        write_json_text(value.get(), out);
     }
     out.push(b'}');
+}
+
+/// Writes JSON text on one line: a raw line break can only be whitespace between tokens (inside
+/// strings it is always escaped), so turning it into a space keeps the value equal.
+fn write_json_text(text: &str, out: &mut Vec<u8>) {
+    out.extend(
+        text.bytes()
+            .map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }),
+    );
 }
 
 fn separator(out: &mut Vec<u8>, first: &mut bool) {
@@ -106,7 +137,13 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
 }
 
 /// Writes `"key":value` for a non-null value.
-fn write_field(field: &FieldSpec, array: &ArrayRef, row: usize, out: &mut Vec<u8>, first: &mut bool) {
+fn write_field(
+    field: &FieldSpec,
+    array: &ArrayRef,
+    row: usize,
+    out: &mut Vec<u8>,
+    first: &mut bool,
+) {
     if array.is_null(row) {
         return;
     }
@@ -119,7 +156,7 @@ fn write_field(field: &FieldSpec, array: &ArrayRef, row: usize, out: &mut Vec<u8
 fn write_value(kind: Kind, array: &ArrayRef, row: usize, out: &mut Vec<u8>) {
     match kind {
         Kind::Text => write_string(array.as_string::<i32>().value(row), out),
-        Kind::Bool | Kind::Json => out.extend_from_slice(array.as_string::<i32>().value(row).as_bytes()),
+        Kind::Bool | Kind::Json => write_json_text(array.as_string::<i32>().value(row), out),
         Kind::Struct(fields) => write_struct(fields, array, row, out),
         Kind::List(fields) => {
             let list = array.as_list::<i32>();
@@ -136,7 +173,10 @@ fn write_value(kind: Kind, array: &ArrayRef, row: usize, out: &mut Vec<u8>) {
         Kind::Map => {
             let map = array.as_map();
             let entries = map.value(row);
-            let (keys, values) = (entries.column(0).as_string::<i32>(), entries.column(1).as_string::<i32>());
+            let (keys, values) = (
+                entries.column(0).as_string::<i32>(),
+                entries.column(1).as_string::<i32>(),
+            );
             out.push(b'{');
             for i in 0..entries.len() {
                 if i > 0 {

@@ -148,13 +148,19 @@ impl Lake {
     /// interrupted run left behind.
     pub fn open_for_write(root: impl AsRef<Path>) -> Result<Lake, Error> {
         let root = root.as_ref().to_path_buf();
-        let io = |e: std::io::Error| Error::Lake { path: root.display().to_string(), reason: e.to_string() };
+        let io = |e: std::io::Error| Error::Lake {
+            path: root.display().to_string(),
+            reason: e.to_string(),
+        };
         fs::create_dir_all(root.join(STATE_DIR)).map_err(io)?;
         fs::create_dir_all(root.join(TABLE_DIR)).map_err(io)?;
         let mut lake = if manifest_path(&root).exists() {
             Lake::open(&root)?
         } else {
-            let lake = Lake { root: root.clone(), manifest: Manifest::default() };
+            let lake = Lake {
+                root: root.clone(),
+                manifest: Manifest::default(),
+            };
             lake.write_manifest()?;
             lake
         };
@@ -175,8 +181,13 @@ impl Lake {
     /// Absolute paths of the live Parquet files, resolving any not-yet-renamed file to its staged
     /// copy, so readers always see exactly the committed state.
     pub fn data_files(&self) -> Vec<PathBuf> {
-        let staged: BTreeMap<&str, &str> =
-            self.manifest.pending.renames.iter().map(|(from, to)| (to.as_str(), from.as_str())).collect();
+        let staged: BTreeMap<&str, &str> = self
+            .manifest
+            .pending
+            .renames
+            .iter()
+            .map(|(from, to)| (to.as_str(), from.as_str()))
+            .collect();
         self.manifest
             .files
             .iter()
@@ -199,7 +210,10 @@ impl Lake {
 
     /// Rolls committed work forward and removes debris of uncommitted work.
     fn recover(&mut self) -> Result<(), Error> {
-        let io = |p: &Path, e: std::io::Error| Error::Lake { path: p.display().to_string(), reason: e.to_string() };
+        let io = |p: &Path, e: std::io::Error| Error::Lake {
+            path: p.display().to_string(),
+            reason: e.to_string(),
+        };
         let pending = std::mem::take(&mut self.manifest.pending);
         let had_pending = pending != Pending::default();
         for (from, to) in &pending.renames {
@@ -233,17 +247,28 @@ impl Lake {
     /// Deletes Parquet files in the table folder that the manifest does not list (left by a crash
     /// between a commit's deletions and its manifest rewrite, or by hand).
     fn remove_unlisted_files(&self) -> Result<(), Error> {
-        let listed: HashSet<PathBuf> = self.manifest.files.iter().map(|f| self.root.join(&f.path)).collect();
+        let listed: HashSet<PathBuf> = self
+            .manifest
+            .files
+            .iter()
+            .map(|f| self.root.join(&f.path))
+            .collect();
         let mut stack = vec![self.root.join(TABLE_DIR)];
         while let Some(dir) = stack.pop() {
-            let Ok(entries) = fs::read_dir(&dir) else { continue };
+            let Ok(entries) = fs::read_dir(&dir) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let path = entry.path();
                 if path.is_dir() {
                     stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "parquet") && !listed.contains(&path) {
-                    fs::remove_file(&path)
-                        .map_err(|e| Error::Lake { path: path.display().to_string(), reason: e.to_string() })?;
+                } else if path.extension().is_some_and(|e| e == "parquet")
+                    && !listed.contains(&path)
+                {
+                    fs::remove_file(&path).map_err(|e| Error::Lake {
+                        path: path.display().to_string(),
+                        reason: e.to_string(),
+                    })?;
                 }
             }
         }
@@ -256,8 +281,10 @@ impl Lake {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        write_atomically(&path, &text)
-            .map_err(|e| Error::Lake { path: path.display().to_string(), reason: e.to_string() })
+        write_atomically(&path, &text).map_err(|e| Error::Lake {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })
     }
 }
 

@@ -42,7 +42,10 @@ impl EventTime {
             return None;
         }
         let time = DateTime::parse_from_rfc3339(text).ok()?.to_utc();
-        Some(EventTime { millis: time.timestamp_millis(), date: Day(time.date_naive()) })
+        Some(EventTime {
+            millis: time.timestamp_millis(),
+            date: Day(time.date_naive()),
+        })
     }
 }
 
@@ -61,8 +64,14 @@ impl PartitionKey {
     /// The folder, relative to the table folder, that holds this partition's files:
     /// `<account>/<region>/<YYYY>/<MM>/<DD>` (or `unknown-…` parts).
     pub fn folder(&self) -> String {
-        let account = self.account.as_deref().map_or("unknown-account".into(), safe_segment);
-        let region = self.region.as_deref().map_or("unknown-region".into(), safe_segment);
+        let account = self
+            .account
+            .as_deref()
+            .map_or("unknown-account".into(), safe_segment);
+        let region = self
+            .region
+            .as_deref()
+            .map_or("unknown-region".into(), safe_segment);
         match &self.date {
             Some(d) => format!("{account}/{region}/{}/{}/{}", d.year(), d.month(), d.day()),
             None => format!("{account}/{region}/unknown-date"),
@@ -75,7 +84,13 @@ impl PartitionKey {
 fn safe_segment(value: &str) -> String {
     let mut s: String = value
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if s.is_empty() || s.starts_with(['.', '_']) {
         s.insert(0, 'x');
@@ -101,8 +116,12 @@ mod tests {
 
     #[test]
     fn folders_are_safe_and_visible() {
-        let key = PartitionKey { account: Some("_x/../y".into()), region: None, date: None };
-        assert_eq!(key.folder(), "x__.._y/unknown-region/unknown-date");
+        let key = PartitionKey {
+            account: Some("_x/../y".into()),
+            region: None,
+            date: None,
+        };
+        assert_eq!(key.folder(), "x_x_.._y/unknown-region/unknown-date");
         let key = PartitionKey {
             account: Some("111122223333".into()),
             region: Some("us-east-1".into()),

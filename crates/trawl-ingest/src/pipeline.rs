@@ -57,26 +57,41 @@ struct Run<'a> {
 pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
     let started = Instant::now();
     let mut lake = Lake::open_for_write(&options.lake)?;
-    let root = std::path::absolute(lake.root())
-        .map_err(|e| Error::Lake { path: options.lake.display().to_string(), reason: e.to_string() })?;
+    let root = std::path::absolute(lake.root()).map_err(|e| Error::Lake {
+        path: options.lake.display().to_string(),
+        reason: e.to_string(),
+    })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
-        .map_err(|e| Error::Lake { path: root.display().to_string(), reason: e.to_string() })?;
+        .map_err(|e| Error::Lake {
+            path: root.display().to_string(),
+            reason: e.to_string(),
+        })?;
     let sources = Sources::default();
     let objects = runtime.block_on(sources.list(&options.sources))?;
     let lake_prefix = format!("{}/", root.display());
 
     let mut summary = IngestSummary::default();
-    let known: HashMap<&str, u64> =
-        lake.manifest().sources.iter().map(|s| (s.path.as_str(), s.size)).collect();
+    let known: HashMap<&str, u64> = lake
+        .manifest()
+        .sources
+        .iter()
+        .map(|s| (s.path.as_str(), s.size))
+        .collect();
     let run = Run {
         id: run_id(),
         root: &root,
         sources,
         runtime,
-        claimed: Mutex::new(lake.manifest().sources.iter().map(|s| s.hash.clone()).collect()),
+        claimed: Mutex::new(
+            lake.manifest()
+                .sources
+                .iter()
+                .map(|s| s.hash.clone())
+                .collect(),
+        ),
     };
     let mut entries = Vec::new();
     let mut to_read = Vec::new();
@@ -90,8 +105,16 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
         if known.get(path.as_str()) == Some(&object.size) {
             summary.files_already_ingested += 1;
         } else if key.digest || key.not_a_log_name {
-            let kind = if key.digest { SourceKind::Digest } else { SourceKind::NotALog };
-            *(if key.digest { &mut summary.files_digest } else { &mut summary.files_not_a_log }) += 1;
+            let kind = if key.digest {
+                SourceKind::Digest
+            } else {
+                SourceKind::NotALog
+            };
+            *(if key.digest {
+                &mut summary.files_digest
+            } else {
+                &mut summary.files_not_a_log
+            }) += 1;
             entries.push(SourceEntry {
                 path,
                 size: object.size,
@@ -106,7 +129,10 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
         }
     }
     if let Some(p) = &options.progress {
-        p.start(to_read.len() as u64, to_read.iter().map(|(o, _)| o.size).sum());
+        p.start(
+            to_read.len() as u64,
+            to_read.iter().map(|(o, _)| o.size).sum(),
+        );
     }
 
     let threads = match options.threads {
@@ -147,7 +173,16 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
             });
         }
         drop(done_tx);
-        route(rx, job_tx, budget, options, &mut summary, &mut entries, &mut quarantine, &mut renames);
+        route(
+            rx,
+            job_tx,
+            budget,
+            options,
+            &mut summary,
+            &mut entries,
+            &mut quarantine,
+            &mut renames,
+        );
         done_rx.into_iter().collect::<Result<Vec<_>, _>>()
     })?;
 
@@ -155,7 +190,15 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
         p.finishing();
     }
     summary.data_files_written = written.len() as u64;
-    let next = plan_commit(&run, lake.manifest(), written, entries, quarantine, renames, &mut summary)?;
+    let next = plan_commit(
+        &run,
+        lake.manifest(),
+        written,
+        entries,
+        quarantine,
+        renames,
+        &mut summary,
+    )?;
     if next != *lake.manifest() {
         lake.commit(next)?;
     }
@@ -188,7 +231,11 @@ fn route(
         *total -= buffer.bytes;
         seq += 1;
         // A closed channel means a writer failed; its error is reported from the results.
-        let _ = jobs.send(FlushJob { key, batches: buffer.batches, seq });
+        let _ = jobs.send(FlushJob {
+            key,
+            batches: buffer.batches,
+            seq,
+        });
     };
     for outcome in rx {
         if let Some(p) = &options.progress {
@@ -198,7 +245,11 @@ fn route(
         summary.records_read += outcome.records;
         summary.rows_without_event_time += outcome.rows_without_time;
         summary.rows_with_extra += outcome.rows_with_extra;
-        summary.records_quarantined += outcome.quarantine.iter().filter(|q| q.record_index.is_some()).count() as u64;
+        summary.records_quarantined += outcome
+            .quarantine
+            .iter()
+            .filter(|q| q.record_index.is_some())
+            .count() as u64;
         match &outcome.entry {
             None => summary.files_already_ingested += 1,
             Some(e) => match e.kind {
@@ -216,8 +267,11 @@ fn route(
             summary.rows_written += batch.num_rows() as u64;
             let bytes = batch.get_array_memory_size();
             total += bytes;
-            let buffer =
-                buffers.entry(key.clone()).or_insert(Buffer { batches: Vec::new(), bytes: 0, last_used: 0 });
+            let buffer = buffers.entry(key.clone()).or_insert(Buffer {
+                batches: Vec::new(),
+                bytes: 0,
+                last_used: 0,
+            });
             buffer.batches.push(batch);
             buffer.bytes += bytes;
             buffer.last_used = tick;
@@ -227,7 +281,11 @@ fn route(
             }
         }
         while total > budget {
-            let Some(oldest) = buffers.iter().min_by_key(|(_, b)| b.last_used).map(|(k, _)| k.clone()) else {
+            let Some(oldest) = buffers
+                .iter()
+                .min_by_key(|(_, b)| b.last_used)
+                .map(|(k, _)| k.clone())
+            else {
                 break;
             };
             let buffer = buffers.remove(&oldest).expect("key from the map");
@@ -244,10 +302,15 @@ fn route(
 fn write_job(run: &Run, job: FlushJob) -> Result<(DataFile, String), Error> {
     let folder = job.key.folder();
     let staged = format!("{STATE_DIR}/staging/{}/{:06}.parquet", run.id, job.seq);
-    let target = format!("{TABLE_DIR}/{folder}/part-{}-{:06}.parquet", run.id, job.seq);
+    let target = format!(
+        "{TABLE_DIR}/{folder}/part-{}-{:06}.parquet",
+        run.id, job.seq
+    );
     let path = run.root.join(&staged);
-    let file = write_file(&job.batches, &path, target, folder)
-        .map_err(|e| Error::Lake { path: path.display().to_string(), reason: e.to_string() })?;
+    let file = write_file(&job.batches, &path, target, folder).map_err(|e| Error::Lake {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
     Ok((file, staged))
 }
 
@@ -276,12 +339,22 @@ fn read_one(run: &Run, object: &SourceObject, key: &KeyInfo) -> FileOutcome {
                 record: None,
                 copy: None,
             });
-            outcome.entry = Some(source_entry(run, &path, object.size, String::new(), SourceKind::Quarantined));
+            outcome.entry = Some(source_entry(
+                run,
+                &path,
+                object.size,
+                String::new(),
+                SourceKind::Quarantined,
+            ));
             return outcome;
         }
     };
     let hash = blake3::hash(&bytes).to_hex().to_string();
-    let first_time = run.claimed.lock().map(|mut c| c.insert(hash.clone())).unwrap_or(true);
+    let first_time = run
+        .claimed
+        .lock()
+        .map(|mut c| c.insert(hash.clone()))
+        .unwrap_or(true);
     if !first_time {
         return outcome;
     }
@@ -302,13 +375,25 @@ fn read_one(run: &Run, object: &SourceObject, key: &KeyInfo) -> FileOutcome {
             quarantine_object(run, &path, &entry.hash, &bytes, &bad, &mut outcome);
         }
     }
-    entry.quarantined += outcome.quarantine.iter().filter(|q| q.record_index.is_some()).count() as u64;
+    entry.quarantined += outcome
+        .quarantine
+        .iter()
+        .filter(|q| q.record_index.is_some())
+        .count() as u64;
     outcome.entry = Some(entry);
     outcome
 }
 
 fn source_entry(run: &Run, path: &str, size: u64, hash: String, kind: SourceKind) -> SourceEntry {
-    SourceEntry { path: path.to_string(), size, hash, kind, rows: 0, quarantined: 0, run: run.id.clone() }
+    SourceEntry {
+        path: path.to_string(),
+        size,
+        hash,
+        kind,
+        rows: 0,
+        quarantined: 0,
+        run: run.id.clone(),
+    }
 }
 
 /// Decodes an object's records into partition batches; returns the rows stored.
@@ -322,7 +407,10 @@ fn decode(
     for (index, record) in records.iter().enumerate() {
         outcome.records += 1;
         match builder.append(record, path, index, (&key.account, &key.region)) {
-            Decoded::Row { exact, event_time_usable } => {
+            Decoded::Row {
+                exact,
+                event_time_usable,
+            } => {
                 outcome.rows_with_extra += u64::from(!exact);
                 outcome.rows_without_time += u64::from(!event_time_usable);
             }
@@ -346,7 +434,10 @@ fn decode(
     rows
 }
 
-fn split_by_partition(batch: RecordBatch, keys: Vec<PartitionKey>) -> Vec<(PartitionKey, RecordBatch)> {
+fn split_by_partition(
+    batch: RecordBatch,
+    keys: Vec<PartitionKey>,
+) -> Vec<(PartitionKey, RecordBatch)> {
     if keys.iter().all(|k| *k == keys[0]) {
         return vec![(keys[0].clone(), batch)];
     }
@@ -357,13 +448,21 @@ fn split_by_partition(batch: RecordBatch, keys: Vec<PartitionKey>) -> Vec<(Parti
     groups
         .into_iter()
         .map(|(key, rows)| {
-            let part = take_record_batch(&batch, &UInt32Array::from(rows)).expect("indices are in range");
+            let part =
+                take_record_batch(&batch, &UInt32Array::from(rows)).expect("indices are in range");
             (key.clone(), part)
         })
         .collect()
 }
 
-fn quarantine_object(run: &Run, path: &str, hash: &str, bytes: &[u8], bad: &BadInput, outcome: &mut FileOutcome) {
+fn quarantine_object(
+    run: &Run,
+    path: &str,
+    hash: &str,
+    bytes: &[u8],
+    bad: &BadInput,
+    outcome: &mut FileOutcome,
+) {
     let staged = format!("{STATE_DIR}/staging/{}/objects/{hash}", run.id);
     let kept = format!("{STATE_DIR}/quarantine/objects/{hash}");
     let stored = std::fs::create_dir_all(run.root.join(&staged).parent().expect("has a parent"))
@@ -402,7 +501,12 @@ fn plan_commit(
     let compacted = compact(run, &current.files, written)?;
     summary.files_compacted = compacted.replaced.len() as u64;
     next.files.retain(|f| !compacted.replaced.contains(&f.path));
-    next.pending.deletes = compacted.replaced.iter().filter(|p| current.files.iter().any(|f| &f.path == *p)).cloned().collect();
+    next.pending.deletes = compacted
+        .replaced
+        .iter()
+        .filter(|p| current.files.iter().any(|f| &f.path == *p))
+        .cloned()
+        .collect();
     for (file, staged) in compacted.files {
         renames.push((staged, file.path.clone()));
         next.files.push(file);
@@ -419,7 +523,10 @@ fn plan_commit(
         let path = run.root.join(&staged);
         std::fs::create_dir_all(path.parent().expect("has a parent"))
             .and_then(|()| write_atomically(&path, text.as_bytes()))
-            .map_err(|e| Error::Lake { path: path.display().to_string(), reason: e.to_string() })?;
+            .map_err(|e| Error::Lake {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
         renames.push((staged, kept.clone()));
         next.quarantine.push(kept);
     }
@@ -436,25 +543,44 @@ struct Compacted {
 }
 
 /// Merges each partition's small files (committed ones and this run's) into larger sorted files.
-fn compact(run: &Run, committed: &[DataFile], written: Vec<(DataFile, String)>) -> Result<Compacted, Error> {
-    let mut result = Compacted { files: Vec::new(), replaced: HashSet::new() };
+fn compact(
+    run: &Run,
+    committed: &[DataFile],
+    written: Vec<(DataFile, String)>,
+) -> Result<Compacted, Error> {
+    let mut result = Compacted {
+        files: Vec::new(),
+        replaced: HashSet::new(),
+    };
     let mut by_partition: BTreeMap<String, Vec<(DataFile, Option<String>)>> = BTreeMap::new();
     for (file, staged) in written {
-        by_partition.entry(file.partition.clone()).or_default().push((file, Some(staged)));
+        by_partition
+            .entry(file.partition.clone())
+            .or_default()
+            .push((file, Some(staged)));
     }
     for (partition, files) in by_partition.iter_mut() {
         files.extend(
-            committed.iter().filter(|f| &f.partition == partition).map(|f| (f.clone(), None)),
+            committed
+                .iter()
+                .filter(|f| &f.partition == partition)
+                .map(|f| (f.clone(), None)),
         );
     }
     let mut seq = 0;
     for (partition, files) in by_partition {
-        let (small, large): (Vec<_>, Vec<_>) = files.into_iter().partition(|(f, _)| f.rows < SMALL_FILE_ROWS);
-        result.files.extend(large.into_iter().filter_map(|(f, staged)| staged.map(|s| (f, s))));
+        let (small, large): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .partition(|(f, _)| f.rows < SMALL_FILE_ROWS);
+        result.files.extend(
+            large
+                .into_iter()
+                .filter_map(|(f, staged)| staged.map(|s| (f, s))),
+        );
         let mut groups: Vec<Vec<(DataFile, Option<String>)>> = Vec::new();
-        let mut rows = u64::MAX;
+        let mut rows = 0;
         for file in small {
-            if rows + file.0.rows > MAX_MERGED_ROWS {
+            if groups.is_empty() || rows + file.0.rows > MAX_MERGED_ROWS {
                 groups.push(Vec::new());
                 rows = 0;
             }
@@ -463,7 +589,11 @@ fn compact(run: &Run, committed: &[DataFile], written: Vec<(DataFile, String)>) 
         }
         for group in groups {
             if group.len() < 2 {
-                result.files.extend(group.into_iter().filter_map(|(f, staged)| staged.map(|s| (f, s))));
+                result.files.extend(
+                    group
+                        .into_iter()
+                        .filter_map(|(f, staged)| staged.map(|s| (f, s))),
+                );
                 continue;
             }
             let mut batches = Vec::new();
@@ -478,8 +608,12 @@ fn compact(run: &Run, committed: &[DataFile], written: Vec<(DataFile, String)>) 
             let staged = format!("{STATE_DIR}/staging/{}/compact-{seq:06}.parquet", run.id);
             let target = format!("{TABLE_DIR}/{partition}/part-{}-c{seq:06}.parquet", run.id);
             let path = run.root.join(&staged);
-            let merged = write_file(&batches, &path, target, partition.clone())
-                .map_err(|e| Error::Lake { path: path.display().to_string(), reason: e.to_string() })?;
+            let merged = write_file(&batches, &path, target, partition.clone()).map_err(|e| {
+                Error::Lake {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                }
+            })?;
             drop(batches);
             for (file, staged) in group {
                 match staged {
@@ -499,7 +633,13 @@ fn compact(run: &Run, committed: &[DataFile], written: Vec<(DataFile, String)>) 
 }
 
 fn run_id() -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let stamp = chrono::DateTime::from_timestamp(now.as_secs() as i64, 0).unwrap_or_default();
-    format!("{}-{:08x}", stamp.format("%Y%m%dT%H%M%SZ"), now.subsec_nanos() ^ std::process::id())
+    format!(
+        "{}-{:08x}",
+        stamp.format("%Y%m%dT%H%M%SZ"),
+        now.subsec_nanos() ^ std::process::id()
+    )
 }

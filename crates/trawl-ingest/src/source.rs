@@ -57,7 +57,11 @@ impl KeyInfo {
                 || lower.ends_with(".jsonl")
                 || lower.ends_with(".ndjson")
                 || !lower.contains('.'));
-        let mut info = KeyInfo { digest, not_a_log_name, ..KeyInfo::default() };
+        let mut info = KeyInfo {
+            digest,
+            not_a_log_name,
+            ..KeyInfo::default()
+        };
         if let Some(i) = segments.iter().rposition(|s| *s == "AWSLogs") {
             let mut rest = &segments[i + 1..];
             if rest.first().is_some_and(|s| s.starts_with("o-")) {
@@ -82,7 +86,9 @@ pub struct Sources {
 
 impl Default for Sources {
     fn default() -> Self {
-        Sources { store: Arc::new(LocalFileSystem::new()) }
+        Sources {
+            store: Arc::new(LocalFileSystem::new()),
+        }
     }
 }
 
@@ -91,8 +97,10 @@ impl Sources {
     pub async fn list(&self, roots: &[PathBuf]) -> Result<Vec<SourceObject>, Error> {
         let mut found = Vec::new();
         for root in roots {
-            let absolute = std::path::absolute(root)
-                .map_err(|e| Error::Source { path: root.display().to_string(), reason: e.to_string() })?;
+            let absolute = std::path::absolute(root).map_err(|e| Error::Source {
+                path: root.display().to_string(),
+                reason: e.to_string(),
+            })?;
             let meta = std::fs::metadata(&absolute).map_err(|e| Error::Source {
                 path: root.display().to_string(),
                 reason: format!("{e} (give a delivery folder, any sub-folder of it, or files)"),
@@ -104,10 +112,19 @@ impl Sources {
                     .list(Some(&location))
                     .try_collect()
                     .await
-                    .map_err(|e| Error::Source { path: absolute.display().to_string(), reason: e.to_string() })?;
-                found.extend(listed.into_iter().map(|m| SourceObject { location: m.location, size: m.size }));
+                    .map_err(|e| Error::Source {
+                        path: absolute.display().to_string(),
+                        reason: e.to_string(),
+                    })?;
+                found.extend(listed.into_iter().map(|m| SourceObject {
+                    location: m.location,
+                    size: m.size,
+                }));
             } else {
-                found.push(SourceObject { location, size: meta.len() });
+                found.push(SourceObject {
+                    location,
+                    size: meta.len(),
+                });
             }
         }
         found.sort_by(|a, b| a.location.cmp(&b.location));
@@ -117,14 +134,20 @@ impl Sources {
 
     /// Reads a whole object.
     pub async fn read(&self, object: &SourceObject) -> Result<bytes::Bytes, String> {
-        let result = self.store.get(&object.location).await.map_err(|e| e.to_string())?;
+        let result = self
+            .store
+            .get(&object.location)
+            .await
+            .map_err(|e| e.to_string())?;
         result.bytes().await.map_err(|e| e.to_string())
     }
 }
 
 fn object_path(path: &Path) -> Result<ObjectPath, Error> {
-    ObjectPath::from_absolute_path(path)
-        .map_err(|e| Error::Source { path: path.display().to_string(), reason: e.to_string() })
+    ObjectPath::from_absolute_path(path).map_err(|e| Error::Source {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -139,7 +162,9 @@ mod tests {
         assert_eq!(k.account.as_deref(), Some("811596193553"));
         assert_eq!(k.region.as_deref(), Some("us-east-1"));
         assert!(!k.digest && !k.not_a_log_name);
-        let d = KeyInfo::parse("AWSLogs/1/CloudTrail-Digest/us-east-2/2015/08/20/1_CloudTrail-Digest_x.json.gz");
+        let d = KeyInfo::parse(
+            "AWSLogs/1/CloudTrail-Digest/us-east-2/2015/08/20/1_CloudTrail-Digest_x.json.gz",
+        );
         assert!(d.digest);
         assert!(KeyInfo::parse("logs/.DS_Store").not_a_log_name);
         assert!(KeyInfo::parse("logs/README.md").not_a_log_name);

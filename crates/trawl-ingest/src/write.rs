@@ -31,7 +31,9 @@ pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 
 static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
     let mut props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("valid zstd level")))
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("valid zstd level"),
+        ))
         .set_dictionary_enabled(true)
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
@@ -47,8 +49,17 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
 
 /// Sorts rows by `eventtime` (NULLs last), keeping the input order among equal times.
 pub fn sort_by_event_time(batch: &RecordBatch) -> Result<RecordBatch, arrow::error::ArrowError> {
-    let times = batch.column_by_name("eventtime").expect("lake schema has eventtime");
-    let indices = sort_to_indices(times, Some(SortOptions { descending: false, nulls_first: false }), None)?;
+    let times = batch
+        .column_by_name("eventtime")
+        .expect("lake schema has eventtime");
+    let indices = sort_to_indices(
+        times,
+        Some(SortOptions {
+            descending: false,
+            nulls_first: false,
+        }),
+        None,
+    )?;
     take_record_batch(batch, &indices)
 }
 
@@ -69,7 +80,10 @@ pub fn write_file(
     writer.write(&batch)?;
     let file = writer.into_inner()?;
     file.sync_all()?;
-    let times = batch.column_by_name("eventtime").expect("lake schema has eventtime").as_string::<i32>();
+    let times = batch
+        .column_by_name("eventtime")
+        .expect("lake schema has eventtime")
+        .as_string::<i32>();
     let non_null = times.len() - times.null_count();
     Ok(DataFile {
         path: relative,
@@ -82,7 +96,11 @@ pub fn write_file(
 }
 
 /// Reads a whole lake file back.
-pub fn read_file(path: &Path) -> Result<Vec<RecordBatch>, Box<dyn std::error::Error + Send + Sync>> {
-    let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path)?)?.with_batch_size(8192).build()?;
+pub fn read_file(
+    path: &Path,
+) -> Result<Vec<RecordBatch>, Box<dyn std::error::Error + Send + Sync>> {
+    let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path)?)?
+        .with_batch_size(8192)
+        .build()?;
     Ok(reader.collect::<Result<Vec<_>, _>>()?)
 }

@@ -16,9 +16,15 @@ pub fn real_data() -> Option<PathBuf> {
         return Some(dir.canonicalize().unwrap_or(dir));
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true but the real CloudTrail corpus is missing at {}", dir.display());
+        panic!(
+            "CI=true but the real CloudTrail corpus is missing at {}",
+            dir.display()
+        );
     }
-    eprintln!("skipping: the real CloudTrail corpus is not at {} (it ships beside the repo in CI)", dir.display());
+    eprintln!(
+        "skipping: the real CloudTrail corpus is not at {} (it ships beside the repo in CI)",
+        dir.display()
+    );
     None
 }
 

@@ -1,6 +1,5 @@
 //! Integration tests of the ingest crate: the real corpus, round trips, generated data.
 
-mod generated;
 mod real_corpus;
 
 use std::collections::BTreeMap;
@@ -24,8 +23,17 @@ pub fn ingest_into(lake: &Path, sources: &[&Path]) -> IngestSummary {
 /// Every exported record, parsed.
 pub fn exported(lake: &Path) -> Vec<Value> {
     let mut out = Vec::new();
-    export(&Lake::open(lake).unwrap(), &ExportFilter::default(), &mut out).unwrap();
-    String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    export(
+        &Lake::open(lake).unwrap(),
+        &ExportFilter::default(),
+        &mut out,
+    )
+    .unwrap();
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// A JSON value's text with object keys sorted at every depth: equal texts mean JSON-equal values.

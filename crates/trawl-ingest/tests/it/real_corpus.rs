@@ -8,6 +8,24 @@ use trawl_ingest::{Lake, QuarantineEntry, SourceKind};
 
 use crate::{canonical, exported, ingest_into};
 
+/// The corpus's data folders (the folder itself also holds EXPECTED.json and licences).
+const GROUPS: &[&str] = &[
+    "aws-cpl",
+    "invictus",
+    "otel",
+    "stratus",
+    "trailscraper",
+    "umccr",
+];
+
+fn ingest_corpus(lake: &std::path::Path, dir: &std::path::Path) -> trawl_ingest::IngestSummary {
+    let groups: Vec<_> = GROUPS.iter().map(|g| dir.join(g)).collect();
+    ingest_into(
+        lake,
+        &groups.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
+    )
+}
+
 fn expected() -> Option<(std::path::PathBuf, Value)> {
     let dir = trawl_testkit::real_data()?;
     let text = fs::read_to_string(dir.join("EXPECTED.json")).unwrap();
@@ -16,29 +34,43 @@ fn expected() -> Option<(std::path::PathBuf, Value)> {
 
 #[test]
 fn every_real_file_ingests_as_expected() {
-    let Some((dir, expected)) = expected() else { return };
+    let Some((dir, expected)) = expected() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
-    let summary = ingest_into(tmp.path(), &[&dir]);
+    let summary = ingest_corpus(tmp.path(), &dir);
     let totals = &expected["totals"];
 
     // Object-level counts: 33 files, 2 digests skipped, 1 bad file quarantined, 30 read.
     let trail_logs = totals["by_kind"]["trail_log"].as_u64().unwrap();
     assert_eq!(summary.files_read, trail_logs);
-    assert_eq!(summary.files_digest, totals["by_kind"]["digest"].as_u64().unwrap());
-    assert_eq!(summary.files_quarantined, totals["by_kind"]["bad"].as_u64().unwrap());
-    // Every JSON/gzip file was looked at; LICENSES, *.md, *.tsv are not trail-log names.
-    assert_eq!(summary.files_read + summary.files_digest + summary.files_quarantined, 33);
+    assert_eq!(
+        summary.files_digest,
+        totals["by_kind"]["digest"].as_u64().unwrap()
+    );
+    assert_eq!(
+        summary.files_quarantined,
+        totals["by_kind"]["bad"].as_u64().unwrap()
+    );
+    assert_eq!(
+        summary.files_read + summary.files_digest + summary.files_quarantined,
+        33
+    );
 
     // Record counts reconcile.
     let records = totals["records"].as_u64().unwrap();
     assert_eq!(summary.records_read, records);
     assert_eq!(summary.rows_written, records);
     assert_eq!(summary.records_quarantined, 0);
-    assert_eq!(summary.records_read, summary.rows_written + summary.records_quarantined);
+    assert_eq!(
+        summary.records_read,
+        summary.rows_written + summary.records_quarantined
+    );
     let issues = &totals["issues"];
     assert_eq!(
         summary.rows_without_event_time,
-        issues["eventTime_missing"].as_u64().unwrap() + issues["eventTime_invalid"].as_u64().unwrap()
+        issues["eventTime_missing"].as_u64().unwrap()
+            + issues["eventTime_invalid"].as_u64().unwrap()
     );
 
     // Per file: rows in the lake by source path.
@@ -47,11 +79,21 @@ fn every_real_file_ingests_as_expected() {
     let by_path: BTreeMap<String, &trawl_ingest::SourceEntry> = manifest
         .sources
         .iter()
-        .map(|s| (s.path.strip_prefix(&format!("{}/", dir.display())).unwrap().to_string(), s))
+        .map(|s| {
+            (
+                s.path
+                    .strip_prefix(&format!("{}/", dir.display()))
+                    .unwrap()
+                    .to_string(),
+                s,
+            )
+        })
         .collect();
     for file in expected["files"].as_array().unwrap() {
         let path = file["path"].as_str().unwrap();
-        let entry = by_path.get(path).unwrap_or_else(|| panic!("{path} is not in the manifest"));
+        let entry = by_path
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} is not in the manifest"));
         match file["kind"].as_str().unwrap() {
             "trail_log" => {
                 assert_eq!(entry.kind, SourceKind::TrailLog, "{path}");
@@ -66,39 +108,71 @@ fn every_real_file_ingests_as_expected() {
     // The bad file is quarantined with its reason, position and a copy of its bytes.
     assert_eq!(manifest.quarantine.len(), 1);
     let quarantine = fs::read_to_string(tmp.path().join(&manifest.quarantine[0])).unwrap();
-    let entries: Vec<QuarantineEntry> = quarantine.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let entries: Vec<QuarantineEntry> = quarantine
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(entries.len(), 1);
     let bad = &entries[0];
-    assert!(bad.source.ends_with("aws-cpl/SerializerTestFileBadJsonFormat.json"));
+    assert!(
+        bad.source
+            .ends_with("aws-cpl/SerializerTestFileBadJsonFormat.json")
+    );
     assert_eq!(bad.reason, "invalid_json");
     assert_eq!((bad.line, bad.column), (Some(37), Some(9)));
     let copy = tmp.path().join(bad.copy.as_ref().unwrap());
-    assert_eq!(fs::read(copy).unwrap(), fs::read(dir.join("aws-cpl/SerializerTestFileBadJsonFormat.json")).unwrap());
+    assert_eq!(
+        fs::read(copy).unwrap(),
+        fs::read(dir.join("aws-cpl/SerializerTestFileBadJsonFormat.json")).unwrap()
+    );
 
     // Distinct eventIDs and the time span.
     let records = exported(tmp.path());
-    let ids: HashSet<&str> = records.iter().filter_map(|r| r["eventID"].as_str()).collect();
-    assert_eq!(ids.len() as u64, totals["distinct_eventIDs"].as_u64().unwrap());
+    let ids: HashSet<&str> = records
+        .iter()
+        .filter_map(|r| r["eventID"].as_str())
+        .collect();
+    assert_eq!(
+        ids.len() as u64,
+        totals["distinct_eventIDs"].as_u64().unwrap()
+    );
     let times: Vec<&str> = records
         .iter()
         .filter_map(|r| r["eventTime"].as_str())
         .filter(|t| trawl_ingest::EventTime::parse(t).is_some())
         .collect();
-    assert_eq!(times.iter().min().copied(), totals["eventTime_min"].as_str());
-    assert_eq!(times.iter().max().copied(), totals["eventTime_max"].as_str());
+    assert_eq!(
+        times.iter().min().copied(),
+        totals["eventTime_min"].as_str()
+    );
+    assert_eq!(
+        times.iter().max().copied(),
+        totals["eventTime_max"].as_str()
+    );
 }
 
 #[test]
 fn export_is_json_equal_to_the_sources_record_by_record() {
-    let Some((dir, expected)) = expected() else { return };
+    let Some((dir, expected)) = expected() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
-    ingest_into(tmp.path(), &[&dir]);
+    ingest_corpus(tmp.path(), &dir);
     let mut source: Vec<String> = Vec::new();
-    for file in expected["files"].as_array().unwrap().iter().filter(|f| f["kind"] == "trail_log") {
+    for file in expected["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "trail_log")
+    {
         let bytes = fs::read(dir.join(file["path"].as_str().unwrap())).unwrap();
         let text = if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut out = String::new();
-            std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(&bytes[..]), &mut out).unwrap();
+            std::io::Read::read_to_string(
+                &mut flate2::read::MultiGzDecoder::new(&bytes[..]),
+                &mut out,
+            )
+            .unwrap();
             out
         } else {
             String::from_utf8(bytes).unwrap()
@@ -147,7 +221,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir).unwrap().flatten() {
         let p = entry.path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
     }
     out
 }

@@ -1,1 +1,0 @@
-//! placeholder until trawl-gen lands
