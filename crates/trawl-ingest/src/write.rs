@@ -9,7 +9,7 @@ use arrow::array::{Array, AsArray, RecordBatch};
 use arrow::compute::{SortOptions, concat_batches, sort_to_indices, take_record_batch};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 use trawl_schema::lake_schema;
@@ -26,6 +26,23 @@ const BLOOM_COLUMNS: &[&[&str]] = &[
     &["resources", "list", "item", "arn"],
 ];
 
+/// High-cardinality columns: a dictionary attempt only costs time before it falls back.
+const NO_DICTIONARY: &[&str] = &[
+    "eventid",
+    "requestid",
+    "responseelements",
+    "additionaleventdata",
+    "_extra",
+];
+
+/// Free-form JSON text: the bulk of the bytes, worth a stronger zstd level.
+const JSON_TEXT: &[&str] = &[
+    "requestparameters",
+    "responseelements",
+    "additionaleventdata",
+    "serviceeventdetails",
+];
+
 /// Rows per row group: large enough for fast scans, small enough for fine pruning.
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 
@@ -38,6 +55,26 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_created_by(format!("trawl {}", env!("CARGO_PKG_VERSION")));
+    let column = |name: &str| ColumnPath::new(vec![name.to_string()]);
+    for name in NO_DICTIONARY {
+        props = props.set_column_dictionary_enabled(column(name), false);
+    }
+    for name in JSON_TEXT {
+        props = props.set_column_compression(
+            column(name),
+            Compression::ZSTD(ZstdLevel::try_new(9).expect("valid zstd level")),
+        );
+    }
+    // Sorted columns: deltas are tiny.
+    for (name, encoding) in [
+        ("eventtime", Encoding::DELTA_BYTE_ARRAY),
+        ("_event_ts", Encoding::DELTA_BINARY_PACKED),
+        ("_source_index", Encoding::DELTA_BINARY_PACKED),
+    ] {
+        props = props
+            .set_column_dictionary_enabled(column(name), false)
+            .set_column_encoding(column(name), encoding);
+    }
     for path in BLOOM_COLUMNS {
         let column = ColumnPath::new(path.iter().map(|s| s.to_string()).collect());
         props = props
