@@ -47,18 +47,26 @@ pub struct FieldSpec {
 }
 
 const fn text(name: &'static str, key: &'static str) -> FieldSpec {
-    FieldSpec { name, key, kind: Kind::Text }
+    FieldSpec {
+        name,
+        key,
+        kind: Kind::Text,
+    }
 }
 
 const fn spec(name: &'static str, key: &'static str, kind: Kind) -> FieldSpec {
     FieldSpec { name, key, kind }
 }
 
-const ON_BEHALF_OF: &[FieldSpec] =
-    &[text("userid", "userId"), text("identitystorearn", "identityStoreArn")];
+const ON_BEHALF_OF: &[FieldSpec] = &[
+    text("userid", "userId"),
+    text("identitystorearn", "identityStoreArn"),
+];
 
-const ATTRIBUTES: &[FieldSpec] =
-    &[text("mfaauthenticated", "mfaAuthenticated"), text("creationdate", "creationDate")];
+const ATTRIBUTES: &[FieldSpec] = &[
+    text("mfaauthenticated", "mfaAuthenticated"),
+    text("creationdate", "creationDate"),
+];
 
 const SESSION_ISSUER: &[FieldSpec] = &[
     text("type", "type"),
@@ -75,9 +83,17 @@ const WEB_ID_FEDERATION_DATA: &[FieldSpec] = &[
 
 const SESSION_CONTEXT: &[FieldSpec] = &[
     spec("attributes", "attributes", Kind::Struct(ATTRIBUTES)),
-    spec("sessionissuer", "sessionIssuer", Kind::Struct(SESSION_ISSUER)),
+    spec(
+        "sessionissuer",
+        "sessionIssuer",
+        Kind::Struct(SESSION_ISSUER),
+    ),
     text("ec2roledelivery", "ec2RoleDelivery"),
-    spec("webidfederationdata", "webIdFederationData", Kind::Struct(WEB_ID_FEDERATION_DATA)),
+    spec(
+        "webidfederationdata",
+        "webIdFederationData",
+        Kind::Struct(WEB_ID_FEDERATION_DATA),
+    ),
 ];
 
 const USER_IDENTITY: &[FieldSpec] = &[
@@ -89,10 +105,18 @@ const USER_IDENTITY: &[FieldSpec] = &[
     text("accesskeyid", "accessKeyId"),
     text("username", "userName"),
     spec("onbehalfof", "onBehalfOf", Kind::Struct(ON_BEHALF_OF)),
-    spec("sessioncontext", "sessionContext", Kind::Struct(SESSION_CONTEXT)),
+    spec(
+        "sessioncontext",
+        "sessionContext",
+        Kind::Struct(SESSION_CONTEXT),
+    ),
 ];
 
-const RESOURCE: &[FieldSpec] = &[text("arn", "ARN"), text("accountid", "accountId"), text("type", "type")];
+const RESOURCE: &[FieldSpec] = &[
+    text("arn", "ARN"),
+    text("accountid", "accountId"),
+    text("type", "type"),
+];
 
 const TLS_DETAILS: &[FieldSpec] = &[
     text("tlsversion", "tlsVersion"),
@@ -136,7 +160,10 @@ pub const RECORD_FIELDS: &[FieldSpec] = &[
     text("vpcendpointaccountid", "vpcEndpointAccountId"),
     text("eventcategory", "eventCategory"),
     spec("addendum", "addendum", Kind::Struct(ADDENDUM)),
-    text("sessioncredentialfromconsole", "sessionCredentialFromConsole"),
+    text(
+        "sessioncredentialfromconsole",
+        "sessionCredentialFromConsole",
+    ),
     spec("edgedevicedetails", "edgeDeviceDetails", Kind::Json),
     spec("tlsdetails", "tlsDetails", Kind::Struct(TLS_DETAILS)),
     spec("managementevent", "managementEvent", Kind::Bool),
@@ -201,17 +228,25 @@ pub mod system {
 }
 
 /// Partition-value columns, in the order the lake's folders nest them.
-pub const PARTITION_COLUMNS: &[&str] =
-    &[system::ACCOUNT, system::REGION, system::YEAR, system::MONTH, system::DAY, system::DATE_PARTITION];
+pub const PARTITION_COLUMNS: &[&str] = &[
+    system::ACCOUNT,
+    system::REGION,
+    system::YEAR,
+    system::MONTH,
+    system::DAY,
+    system::DATE_PARTITION,
+];
 
 /// Arrow type of one record field.
 pub fn data_type(kind: Kind) -> DataType {
     match kind {
         Kind::Text | Kind::Bool | Kind::Json => DataType::Utf8,
         Kind::Struct(fields) => DataType::Struct(struct_fields(fields)),
-        Kind::List(fields) => {
-            DataType::List(Arc::new(Field::new("item", DataType::Struct(struct_fields(fields)), true)))
-        }
+        Kind::List(fields) => DataType::List(Arc::new(Field::new(
+            "item",
+            DataType::Struct(struct_fields(fields)),
+            true,
+        ))),
         Kind::Map => DataType::Map(Arc::new(map_entries_field()), false),
     }
 }
@@ -230,12 +265,17 @@ pub fn map_entries_field() -> Field {
 
 /// Arrow fields of a struct kind.
 pub fn struct_fields(fields: &[FieldSpec]) -> Fields {
-    fields.iter().map(|f| Field::new(f.name, data_type(f.kind), true)).collect()
+    fields
+        .iter()
+        .map(|f| Field::new(f.name, data_type(f.kind), true))
+        .collect()
 }
 
 static LAKE_SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
-    let mut fields: Vec<Field> =
-        RECORD_FIELDS.iter().map(|f| Field::new(f.name, data_type(f.kind), true)).collect();
+    let mut fields: Vec<Field> = RECORD_FIELDS
+        .iter()
+        .map(|f| Field::new(f.name, data_type(f.kind), true))
+        .collect();
     fields.push(Field::new(system::EXTRA, DataType::Utf8, true));
     for name in PARTITION_COLUMNS {
         fields.push(Field::new(*name, DataType::Utf8, true));
@@ -295,7 +335,10 @@ mod tests {
 
     #[test]
     fn keys_map_case_insensitively() {
-        assert_eq!(field_by_key(RECORD_FIELDS, "sourceipaddress").unwrap().name, "sourceipaddress");
+        assert_eq!(
+            field_by_key(RECORD_FIELDS, "sourceipaddress").unwrap().name,
+            "sourceipaddress"
+        );
         assert_eq!(field_by_key(RESOURCE, "arn").unwrap().key, "ARN");
         assert!(field_by_key(RECORD_FIELDS, "nope").is_none());
     }

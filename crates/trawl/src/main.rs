@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "trawl", version, propagate_version = true, max_term_width = 100)]
 #[command(after_help = "Typical session:\n  \
+    trawl demo                              # the tour on built-in sample data\n  \
     trawl ingest ./AWSLogs                  # raw delivery files -> ./trawl-lake\n  \
     trawl sql \"SELECT eventname, count(*) FROM cloudtrail GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"\n  \
     trawl lake info")]
@@ -46,6 +47,17 @@ enum Command {
     Export(cmd::export::Args),
     /// Generate realistic synthetic CloudTrail delivery files (deterministic; optional planted incident).
     Gen(cmd::gen_trails::Args),
+    /// Run Athena (Presto) SQL on the lake, unmodified: same table names, functions and semantics.
+    Sql(cmd::sql::Args),
+    /// Run a Scanner-style search (`errorCode: * | stats count() by eventName`) on the lake.
+    Search(cmd::search::Args),
+    /// An interactive SQL shell: multi-line statements, history, completion, `describe`.
+    Shell(cmd::shell::Args),
+    /// Run a playbook (a notebook's queries) and write its report as HTML, Markdown or JSON.
+    Report(cmd::report::Args),
+    /// The whole tour on built-in sample data: generate trails with a planted incident, ingest
+    /// them, run both playbooks, write both reports and print the findings. Offline.
+    Demo(cmd::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +67,11 @@ fn main() -> ExitCode {
         Command::Lake { command } => cmd::lake::run(command),
         Command::Export(args) => cmd::export::run(args),
         Command::Gen(args) => cmd::gen_trails::run(args),
+        Command::Sql(args) => cmd::sql::run(args),
+        Command::Search(args) => cmd::search::run(args),
+        Command::Shell(args) => cmd::shell::run(args),
+        Command::Report(args) => cmd::report::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,82 @@
+//! Shared set-up: generated lakes with the planted incident, and the engine over them.
+
+use std::path::{Path, PathBuf};
+
+use tempfile::TempDir;
+use trawl_gen::{GenConfig, Incident};
+use trawl_query::{QueryOptions, lake_session};
+use trawl_report::{LakeEngine, Params, Playbook, Report, catalog, run};
+
+/// The repository's playbook folder.
+pub fn sql_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sql")
+}
+
+/// A lake generated with the compromised-user incident, and what was planted.
+pub struct IncidentLake {
+    pub dir: TempDir,
+    pub incident: Incident,
+}
+
+/// Generates a small trail with the planted incident and ingests it.
+pub fn incident_lake() -> IncidentLake {
+    let cfg = GenConfig {
+        records: 4_000,
+        accounts: 2,
+        regions: 2,
+        days: 2,
+        threads: 1,
+        ..GenConfig::default()
+    };
+    let incident =
+        trawl_gen::planted_incident(&cfg).expect("the configuration plants the incident");
+    let dir = tempfile::tempdir().unwrap();
+    let trail = dir.path().join("trail");
+    trawl_gen::generate(&cfg, &trail).unwrap();
+    let options = trawl_ingest::IngestOptions {
+        lake: dir.path().join("lake"),
+        sources: vec![trail],
+        threads: 1,
+        ..Default::default()
+    };
+    trawl_ingest::ingest(&options).unwrap();
+    IncidentLake { dir, incident }
+}
+
+/// The engine over the lake in `dir`.
+pub async fn engine(lake: &IncidentLake) -> LakeEngine {
+    let files = trawl_ingest::Lake::open(lake.dir.path().join("lake"))
+        .unwrap()
+        .data_files();
+    let session = lake_session(files, &QueryOptions::default()).await.unwrap();
+    LakeEngine::new(session)
+}
+
+/// Runs the shipped playbook `name` with `given` parameters.
+pub async fn run_playbook(engine: &LakeEngine, name: &str, given: &[(&str, &str)]) -> Report {
+    let playbook: Playbook = catalog::resolve(name, &sql_dir()).unwrap();
+    let given: Params = given
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    run(&playbook, engine, &given)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The step `id` of `report`.
+pub fn step<'r>(report: &'r Report, id: &str) -> &'r trawl_report::StepReport {
+    report
+        .steps
+        .iter()
+        .find(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no step {id}"))
+}
+
+/// The text of every cell of column `name` of a step's result.
+pub fn column(report: &Report, id: &str, name: &str) -> Vec<Option<String>> {
+    let result = &step(report, id).result;
+    let i = trawl_report::table::find_column(result, name)
+        .unwrap_or_else(|| panic!("step {id} has no column {name}: {:?}", result.schema()));
+    trawl_report::table::cell_texts(result.column(i)).unwrap()
+}

@@ -1,0 +1,7 @@
+-- The notebook's text, except the ARN: it wrote the literal
+-- 'insert ARN of IAM Credential from query in 2.2', trawl binds the parameter :arn.
+select eventName, count(*) as total
+from "{db_name}"."cloudtrail" 
+where userIdentity.arn=:arn
+group by eventName
+order by total desc
