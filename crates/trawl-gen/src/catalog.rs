@@ -191,14 +191,31 @@ macro_rules! apis {
 use Shape::*;
 
 const NO_KEY: Option<(&str, &str)> = Some(("NoSuchKey", "The specified key does not exist."));
-const NO_USER: Option<(&str, &str)> = Some(("NoSuchEntity", "The user with the name given cannot be found."));
-const NO_ROLE: Option<(&str, &str)> = Some(("NoSuchEntity", "The role with the name given cannot be found."));
-const NO_POLICY: Option<(&str, &str)> = Some(("NoSuchEntity", "Policy was not found or is not attachable."));
-const NO_INSTANCE: Option<(&str, &str)> = Some(("InvalidInstanceID.NotFound", "The instance ID does not exist"));
-const NO_TABLE: Option<(&str, &str)> = Some(("ResourceNotFoundException", "Requested resource not found"));
+const NO_USER: Option<(&str, &str)> = Some((
+    "NoSuchEntity",
+    "The user with the name given cannot be found.",
+));
+const NO_ROLE: Option<(&str, &str)> = Some((
+    "NoSuchEntity",
+    "The role with the name given cannot be found.",
+));
+const NO_POLICY: Option<(&str, &str)> =
+    Some(("NoSuchEntity", "Policy was not found or is not attachable."));
+const NO_INSTANCE: Option<(&str, &str)> = Some((
+    "InvalidInstanceID.NotFound",
+    "The instance ID does not exist",
+));
+const NO_TABLE: Option<(&str, &str)> =
+    Some(("ResourceNotFoundException", "Requested resource not found"));
 const NO_FUNCTION: Option<(&str, &str)> = Some(("ResourceNotFoundException", "Function not found"));
-const NO_SECRET: Option<(&str, &str)> = Some(("ResourceNotFoundException", "Secrets Manager can't find the specified secret."));
-const NO_GROUP: Option<(&str, &str)> = Some(("ResourceNotFoundException", "The specified log group does not exist."));
+const NO_SECRET: Option<(&str, &str)> = Some((
+    "ResourceNotFoundException",
+    "Secrets Manager can't find the specified secret.",
+));
+const NO_GROUP: Option<(&str, &str)> = Some((
+    "ResourceNotFoundException",
+    "The specified log group does not exist.",
+));
 const NO_PARAM: Option<(&str, &str)> = Some(("ParameterNotFound", "Parameter not found."));
 const NONE: Option<(&str, &str)> = None;
 
@@ -323,13 +340,23 @@ mod tests {
     #[test]
     fn names_are_unique_and_actions_drop_lambda_versions() {
         for (i, a) in APIS.iter().enumerate() {
-            assert_eq!(api_id(a.name), Some(i as ApiId), "duplicate eventName {}", a.name);
+            assert_eq!(
+                api_id(a.name),
+                Some(i as ApiId),
+                "duplicate eventName {}",
+                a.name
+            );
         }
         let list = api(api_id("ListFunctions20150331").expect("present"));
         assert_eq!(list.action(), "ListFunctions");
         let get = api(api_id("GetFunction20150331v2").expect("present"));
         assert_eq!(get.action(), "GetFunction");
-        assert_eq!(api(api_id("GetMetricData").expect("present")).service().prefix, "cloudwatch");
+        assert_eq!(
+            api(api_id("GetMetricData").expect("present"))
+                .service()
+                .prefix,
+            "cloudwatch"
+        );
     }
 
     #[test]

@@ -19,8 +19,10 @@ use crate::time::{push_date_dirs, push_file_stamp};
 use crate::world::{Account, REGIONS};
 use crate::{GenConfig, GenSummary};
 
+/// gzip level: within 1 % of level 6's size and noticeably faster.
+const GZIP_LEVEL: u32 = 5;
 /// Share of background events that are authorization failures, spread uniformly over the deniable principals.
-const DENIED_SHARE: f64 = 0.012;
+const DENIED_SHARE: f64 = 0.01;
 /// Share of the remaining background events that fail otherwise (not found, throttled).
 const FAILED_SHARE: f64 = 0.04;
 
@@ -84,6 +86,7 @@ fn build_file(job: &Job, index: usize, j: &mut Json) {
     let mut incident_left = f.incident.len() as u64;
     let mut next_step = f.incident.start;
     let total = f.records();
+    let mut newest_pending = true;
     for k in 0..total {
         let uid = f.first_uid + k;
         let remaining = total - k;
@@ -102,7 +105,11 @@ fn build_file(job: &Job, index: usize, j: &mut Json) {
                 outcome: step.outcome,
                 uid,
                 client: Some(&plan.client),
-                target: Some(if step.on_backdoor { &plan.backdoor } else { &plan.self_target }),
+                target: Some(if step.on_backdoor {
+                    &plan.backdoor
+                } else {
+                    &plan.self_target
+                }),
             };
             record::write(j, &event, cfg.seed, &mut rng);
             continue;
@@ -124,7 +131,14 @@ fn build_file(job: &Job, index: usize, j: &mut Json) {
         } else {
             Outcome::Ok
         };
-        let time = ((w0 + rng.unit() * (w1 - w0)).floor() as i64).clamp(start, last);
+        // The file is closed right after its newest event, which the first background record stands for.
+        let offset = if newest_pending {
+            newest_pending = false;
+            (w1 - w0) - rng.unit() * (w1 - w0).min(30.0)
+        } else {
+            rng.unit() * (w1 - w0)
+        };
+        let time = ((w0 + offset).floor() as i64).clamp(start, last);
         let event = Event {
             acct,
             region,
@@ -156,7 +170,7 @@ impl Worker {
         self.json.buf.clear();
         build_file(job, index, &mut self.json);
         self.gz.clear();
-        let mut enc = GzEncoder::new(std::mem::take(&mut self.gz), Compression::new(6));
+        let mut enc = GzEncoder::new(std::mem::take(&mut self.gz), Compression::new(GZIP_LEVEL));
         enc.write_all(&self.json.buf)?;
         self.gz = enc.finish()?;
         let path = dir_of(job, f).join(name_of(job, f));
@@ -178,7 +192,10 @@ pub(crate) fn run(job: &Job, threads: usize) -> io::Result<GenSummary> {
     dirs.dedup();
     for dir in &dirs {
         fs::create_dir_all(dir).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot create directory {}: {e}", dir.display()))
+            io::Error::new(
+                e.kind(),
+                format!("cannot create directory {}: {e}", dir.display()),
+            )
         })?;
     }
 
@@ -209,16 +226,21 @@ pub(crate) fn run(job: &Job, threads: usize) -> io::Result<GenSummary> {
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect()
     });
     if let Some(e) = first_error.into_inner().ok().flatten() {
         return Err(e);
     }
-    Ok(summaries.into_iter().fold(GenSummary::default(), |a, b| GenSummary {
-        files: a.files + b.files,
-        records: a.records + b.records,
-        gzip_bytes: a.gzip_bytes + b.gzip_bytes,
-        json_bytes: a.json_bytes + b.json_bytes,
-    }))
+    Ok(summaries
+        .into_iter()
+        .fold(GenSummary::default(), |a, b| GenSummary {
+            files: a.files + b.files,
+            records: a.records + b.records,
+            gzip_bytes: a.gzip_bytes + b.gzip_bytes,
+            json_bytes: a.json_bytes + b.json_bytes,
+        }))
 }

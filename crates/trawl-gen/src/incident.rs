@@ -77,18 +77,59 @@ pub(crate) struct Plan {
     pub(crate) backdoor: Target,
 }
 
-const ATTACKER_IPS: &[&str] = &["185.220.101.47", "45.142.214.119", "91.219.236.18", "193.32.162.56"];
+const ATTACKER_IPS: &[&str] = &[
+    "185.220.101.47",
+    "45.142.214.119",
+    "91.219.236.18",
+    "193.32.162.56",
+];
 const ATTACKER_AGENT: &str = "Boto3/1.34.11 md/Botocore#1.34.11 ua/2.0 os/linux#6.6.9-amd64 md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.11 kali/2024.1";
 const BACKDOOR_USER: &str = "sys_maint_7";
 const BURST: &[&str] = &[
-    "ListUsers", "ListRoles", "ListPolicies", "ListGroups", "GetAccountAuthorizationDetails", "GetAccountSummary",
-    "ListAccessKeys", "GetAccountPasswordPolicy", "ListMFADevices", "DescribeInstances", "DescribeSecurityGroups",
-    "DescribeVpcs", "DescribeSubnets", "DescribeVolumes", "DescribeSnapshots", "DescribeImages", "DescribeKeyPairs",
-    "DescribeRegions", "DescribeAddresses", "GetBucketAcl", "GetBucketPolicy", "GetBucketEncryption",
-    "GetBucketPublicAccessBlock", "ListKeys", "ListAliases", "DescribeKey", "ListFunctions20150331",
-    "GetFunction20150331v2", "DescribeTrails", "GetTrailStatus", "GetEventSelectors", "LookupEvents",
-    "DescribeLogGroups", "FilterLogEvents", "ListTables", "DescribeTable", "ListSecrets", "GetSecretValue",
-    "ListDetectors", "GetDetector", "ListFindings", "DescribeParameters", "GetParameter", "DescribeAlarms",
+    "ListUsers",
+    "ListRoles",
+    "ListPolicies",
+    "ListGroups",
+    "GetAccountAuthorizationDetails",
+    "GetAccountSummary",
+    "ListAccessKeys",
+    "GetAccountPasswordPolicy",
+    "ListMFADevices",
+    "DescribeInstances",
+    "DescribeSecurityGroups",
+    "DescribeVpcs",
+    "DescribeSubnets",
+    "DescribeVolumes",
+    "DescribeSnapshots",
+    "DescribeImages",
+    "DescribeKeyPairs",
+    "DescribeRegions",
+    "DescribeAddresses",
+    "GetBucketAcl",
+    "GetBucketPolicy",
+    "GetBucketEncryption",
+    "GetBucketPublicAccessBlock",
+    "ListKeys",
+    "ListAliases",
+    "DescribeKey",
+    "ListFunctions20150331",
+    "GetFunction20150331v2",
+    "DescribeTrails",
+    "GetTrailStatus",
+    "GetEventSelectors",
+    "LookupEvents",
+    "DescribeLogGroups",
+    "FilterLogEvents",
+    "ListTables",
+    "DescribeTable",
+    "ListSecrets",
+    "GetSecretValue",
+    "ListDetectors",
+    "GetDetector",
+    "ListFindings",
+    "DescribeParameters",
+    "GetParameter",
+    "DescribeAlarms",
 ];
 const READS_BEFORE: &[&str] = &["GetCallerIdentity", "GetUser", "ListAttachedUserPolicies"];
 const SENSITIVE: &[&str] = &[
@@ -105,7 +146,7 @@ fn id(name: &str) -> ApiId {
 
 /// Number of denied calls in the burst: large enough that the user tops every authorization-failure ranking.
 fn burst_size(records: u64) -> u64 {
-    150.max(records / 1000)
+    150.max(records / 600)
 }
 
 /// Builds the incident for a configuration, or `None` when it is disabled or `records` is too small.
@@ -114,7 +155,10 @@ pub(crate) fn plan(cfg: &GenConfig, accounts: &[Account]) -> Option<Plan> {
         return None;
     }
     let acct = accounts.first()?;
-    let principal = acct.principals.iter().position(|p| p.name == PLANTED_USER)?;
+    let principal = acct
+        .principals
+        .iter()
+        .position(|p| p.name == PLANTED_USER)?;
     let user = &acct.principals[principal];
     let mut rng = Rng::new(derive(cfg.seed, 0x1ac1d, 0));
     let day = i64::from(cfg.days / 2);
@@ -137,7 +181,12 @@ pub(crate) fn plan(cfg: &GenConfig, accounts: &[Account]) -> Option<Plan> {
         let t = t0 + rng.below(1200) as i64;
         push(t, BURST[rng.index(BURST.len())], Outcome::Denied, false);
     }
-    push(t0 + 540 + rng.below(120) as i64, "ListBuckets", Outcome::Ok, false);
+    push(
+        t0 + 540 + rng.below(120) as i64,
+        "ListBuckets",
+        Outcome::Ok,
+        false,
+    );
     let mut t = t0 + 1200 + rng.range(60, 180) as i64;
     for name in SENSITIVE {
         push(t, name, Outcome::Ok, true);

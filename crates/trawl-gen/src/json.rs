@@ -192,7 +192,10 @@ mod tests {
         j.end_arr();
         j.end_obj();
         let text = String::from_utf8(j.buf).expect("writer emits UTF-8");
-        assert!(text.contains(r#"\"quoted\" C:\\path\n\ttab \u0001 bell"#), "{text}");
+        assert!(
+            text.contains(r#"\"quoted\" C:\\path\n\ttab \u0001 bell"#),
+            "{text}"
+        );
         let v: serde_json::Value = serde_json::from_str(&text).expect("writer emits valid JSON");
         assert_eq!(v["s"], nasty);
         assert_eq!(v["n"], 1234567890);

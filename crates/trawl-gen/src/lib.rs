@@ -14,6 +14,12 @@
 //!
 //! The same [`GenConfig`] (records, seed and the rest) always produces byte-identical files, whatever the
 //! number of threads: the set of files is planned up front and every file is generated from its own seed.
+//! The random stream is this crate's own (SplitMix64 + xoshiro256++), so the JSON inside the files only changes
+//! when this crate does; the gzip bytes also depend on the compressor (zlib-rs, level 5).
+//!
+//! Files are generated in parallel and streamed: memory stays at a few megabytes per thread whatever the
+//! record count. At small record counts each (account, region) stream has few files, so one file covers a
+//! longer stretch of time; event times always lie inside the configured days and before the file's stamp.
 //!
 //! With [`GenConfig::incident`] set, the first account's IAM user `legacy_backup_svc` is compromised: its access
 //! key is used from an unusual IP address and user agent for a burst of denied enumeration calls across many
@@ -110,7 +116,10 @@ impl GenConfig {
             ));
         }
         if !(1..=MAX_DAYS).contains(&self.days) {
-            return invalid(format!("days must be between 1 and {MAX_DAYS}, got {}", self.days));
+            return invalid(format!(
+                "days must be between 1 and {MAX_DAYS}, got {}",
+                self.days
+            ));
         }
         let (lo, hi) = (*self.records_per_file.start(), *self.records_per_file.end());
         if lo == 0 || lo > hi {
@@ -137,7 +146,11 @@ pub struct GenSummary {
 
 /// The configured first day at 00:00:00Z, in epoch seconds.
 pub(crate) fn start_epoch(cfg: &GenConfig) -> i64 {
-    cfg.start.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp()
+    cfg.start
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+        .timestamp()
 }
 
 /// Writes the delivery files for `cfg` under `out_dir` (created if missing). Files with the same names are

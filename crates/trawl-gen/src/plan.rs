@@ -41,8 +41,8 @@ impl FileSpec {
 
 /// Relative activity per UTC hour (the organisation works European and American hours).
 const HOURLY: [f64; 24] = [
-    3.0, 2.0, 2.0, 2.0, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0, 11.0, 12.0, 12.0, 12.0, 12.0, 12.0, 11.0, 10.0, 9.0,
-    8.0, 7.0, 6.0, 5.0, 4.0,
+    3.0, 2.0, 2.0, 2.0, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0, 11.0, 12.0, 12.0, 12.0, 12.0, 12.0, 11.0,
+    10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0,
 ];
 
 /// Maps a fraction of the total activity to a time, following a diurnal and weekly rhythm.
@@ -74,7 +74,10 @@ impl Warp {
     fn time(&self, fraction: f64) -> f64 {
         let total = self.cumulative.last().copied().unwrap_or(0.0);
         let x = (fraction.clamp(0.0, 1.0) * total).min(total);
-        let hour = self.cumulative.partition_point(|&c| c <= x).saturating_sub(1);
+        let hour = self
+            .cumulative
+            .partition_point(|&c| c <= x)
+            .saturating_sub(1);
         let hour = hour.min(self.cumulative.len().saturating_sub(2));
         let (lo, hi) = (self.cumulative[hour], self.cumulative[hour + 1]);
         let within = if hi > lo { (x - lo) / (hi - lo) } else { 0.0 };
@@ -128,7 +131,10 @@ pub(crate) fn build(cfg: &GenConfig, steps: &[Step]) -> Vec<FileSpec> {
     while i < steps.len() {
         let bucket = (steps[i].time - start).div_euclid(300);
         let mut j = i;
-        while j < steps.len() && (steps[j].time - start).div_euclid(300) == bucket && ((j - i) as u64) < hi {
+        while j < steps.len()
+            && (steps[j].time - start).div_euclid(300) == bucket
+            && ((j - i) as u64) < hi
+        {
             j += 1;
         }
         let chunk = (j - i) as u64;
@@ -162,9 +168,17 @@ pub(crate) fn build(cfg: &GenConfig, steps: &[Step]) -> Vec<FileSpec> {
     let mut per_stream: Vec<Vec<u64>> = vec![Vec::new(); streams.len()];
     let sizes = split(cfg.records.saturating_sub(used), lo, hi, &mut rng);
     // Every stream gets a file when there are enough of them; the rest follow the stream weights.
-    let guaranteed = if sizes.len() >= streams.len() { streams.len() } else { 0 };
+    let guaranteed = if sizes.len() >= streams.len() {
+        streams.len()
+    } else {
+        0
+    };
     for (k, size) in sizes.into_iter().enumerate() {
-        let s = if k < guaranteed { k } else { weights.sample(&mut rng) };
+        let s = if k < guaranteed {
+            k
+        } else {
+            weights.sample(&mut rng)
+        };
         per_stream[s].push(size);
     }
     let warp = Warp::new(start, cfg.days);

@@ -84,7 +84,10 @@ pub(crate) fn write(j: &mut Json, e: &Event, seed: u64, rng: &mut Rng) {
     let vpce = p.vpce.is_some()
         && e.client.is_none()
         && matches!(svc.endpoint, Endpoint::S3 | Endpoint::Regional(_))
-        && matches!(api.svc, Svc::S3 | Svc::DDB | Svc::KMS | Svc::SECRETS | Svc::SSM)
+        && matches!(
+            api.svc,
+            Svc::S3 | Svc::DDB | Svc::KMS | Svc::SECRETS | Svc::SSM
+        )
         && rng.chance(0.3);
     let caller = Caller {
         session,
@@ -104,7 +107,11 @@ pub(crate) fn write(j: &mut Json, e: &Event, seed: u64, rng: &mut Rng) {
     j.obj();
     j.kv(
         "eventVersion",
-        if p.kind == Kind::IdentityCenterUser { "1.09" } else { svc.version },
+        if p.kind == Kind::IdentityCenterUser {
+            "1.09"
+        } else {
+            svc.version
+        },
     );
     j.key("userIdentity");
     identity(j, e, &caller);
@@ -196,7 +203,10 @@ pub(crate) fn write(j: &mut Json, e: &Event, seed: u64, rng: &mut Rng) {
     if let (true, Some(id)) = (caller.vpce, &p.vpce) {
         j.kv("vpcEndpointId", id);
     }
-    j.kv("eventCategory", if api.data { "Data" } else { "Management" });
+    j.kv(
+        "eventCategory",
+        if api.data { "Data" } else { "Management" },
+    );
     if p.invoked_by.is_none() && rng.chance(0.92) {
         tls(j, e, rng);
     }
@@ -210,7 +220,11 @@ fn session_key(j: &mut Json, p: &Principal, c: &Caller) {
     j.key("accessKeyId");
     j.begin_str();
     j.frag("ASIA");
-    push_id_chars(&mut j.buf, mix64(p.salt ^ mix64(c.hour as u64) ^ c.session.len() as u64), 16);
+    push_id_chars(
+        &mut j.buf,
+        mix64(p.salt ^ mix64(c.hour as u64) ^ c.session.len() as u64),
+        16,
+    );
     j.end_str();
 }
 
@@ -438,9 +452,9 @@ fn user_agent(j: &mut Json, e: &Event, c: &Caller, rng: &mut Rng) {
     } else if let Some(host) = p.invoked_by {
         j.str(host);
     } else if c.console || p.agents.is_empty() {
-        j.str(*rng.pick(CONSOLE_AGENTS));
+        j.str(rng.pick::<&str>(CONSOLE_AGENTS));
     } else {
-        j.str(*rng.pick(p.agents));
+        j.str(rng.pick::<&str>(p.agents));
     }
 }
 
@@ -499,7 +513,11 @@ fn tls(j: &mut Json, e: &Event, rng: &mut Rng) {
     j.kv("tlsVersion", if v13 { "TLSv1.3" } else { "TLSv1.2" });
     j.kv(
         "cipherSuite",
-        if v13 { "TLS_AES_128_GCM_SHA256" } else { "ECDHE-RSA-AES128-GCM-SHA256" },
+        if v13 {
+            "TLS_AES_128_GCM_SHA256"
+        } else {
+            "ECDHE-RSA-AES128-GCM-SHA256"
+        },
     );
     j.key("clientProvidedHostHeader");
     j.begin_str();
@@ -519,4 +537,217 @@ fn tls(j: &mut Json, e: &Event, rng: &mut Rng) {
     }
     j.end_str();
     j.end_obj();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{APIS, api_id};
+    use crate::world::build_accounts;
+    use serde_json::Value;
+
+    fn render(e: &Event, rng: &mut Rng) -> Value {
+        let mut j = Json::default();
+        write(&mut j, e, 42, rng);
+        serde_json::from_slice(&j.buf).unwrap_or_else(|err| {
+            panic!("{}: {err}\n{}", e.api.name, String::from_utf8_lossy(&j.buf))
+        })
+    }
+
+    #[test]
+    fn every_api_principal_and_outcome_gives_a_valid_record() {
+        let accounts = build_accounts(3, 1);
+        let acct = &accounts[0];
+        let mut rng = Rng::new(1);
+        let mut uid = 0;
+        for p in &acct.principals {
+            for api in APIS {
+                for outcome in [Outcome::Ok, Outcome::Denied, Outcome::Failed] {
+                    let e = Event {
+                        acct,
+                        region: "eu-west-1",
+                        principal: p,
+                        api,
+                        time: 1_714_600_000,
+                        outcome,
+                        uid,
+                        client: None,
+                        target: None,
+                    };
+                    uid += 1;
+                    let r = render(&e, &mut rng);
+                    assert_eq!(r["eventName"], api.name);
+                    assert_eq!(r["eventTime"], "2024-05-01T21:46:40Z");
+                    assert_eq!(
+                        r["awsRegion"],
+                        if api.global { "us-east-1" } else { "eu-west-1" }
+                    );
+                    assert_eq!(r["recipientAccountId"], acct.id.as_str());
+                    assert_eq!(r.get("errorCode").is_some(), outcome != Outcome::Ok);
+                    if outcome == Outcome::Denied {
+                        assert_eq!(r["errorCode"], denied_code(api.svc));
+                    }
+                    let identity = r["userIdentity"].as_object().expect("userIdentity object");
+                    match p.kind {
+                        Kind::ServiceEvent => assert!(!identity.contains_key("type")),
+                        Kind::AwsService => {
+                            assert_eq!(r["userIdentity"]["type"], "AWSService");
+                            assert!(r["userIdentity"]["invokedBy"].is_string());
+                        }
+                        _ => assert!(
+                            identity.contains_key("type") && identity.contains_key("accountId")
+                        ),
+                    }
+                }
+            }
+        }
+    }
+
+    fn event<'a>(acct: &'a Account, p: &'a Principal, name: &str) -> Event<'a> {
+        Event {
+            acct,
+            region: "us-east-1",
+            principal: p,
+            api: crate::catalog::api(api_id(name).expect("known API")),
+            time: 1_714_600_000,
+            outcome: Outcome::Ok,
+            uid: 7,
+            client: None,
+            target: None,
+        }
+    }
+
+    #[test]
+    fn payloads_have_the_shapes_cloudtrail_writes() {
+        let accounts = build_accounts(5, 1);
+        let acct = &accounts[0];
+        let mut rng = Rng::new(2);
+        let user = acct
+            .principals
+            .iter()
+            .find(|p| p.kind == Kind::IamUser)
+            .expect("an IAM user");
+        let lambda = acct
+            .principals
+            .iter()
+            .find(|p| p.invoked_by == Some("lambda.amazonaws.com") && p.kind == Kind::AwsService)
+            .expect("the Lambda service");
+
+        let r = render(&event(acct, user, "GetObject"), &mut rng);
+        let rp = &r["requestParameters"];
+        assert!(
+            rp["bucketName"].is_string() && rp["key"].is_string() && rp["Host"].is_string(),
+            "{rp}"
+        );
+        assert_eq!(r["eventCategory"], "Data");
+        let object_arn = format!(
+            "arn:aws:s3:::{}/{}",
+            rp["bucketName"].as_str().unwrap_or(""),
+            rp["key"].as_str().unwrap_or("")
+        );
+        assert_eq!(r["resources"][0]["ARN"], object_arn.as_str());
+        assert_eq!(r["resources"][1]["type"], "AWS::S3::Bucket");
+        assert!(r["additionalEventData"]["bytesTransferredOut"].is_u64());
+        assert_eq!(r["requestID"].as_str().map(str::len), Some(16));
+
+        let r = render(&event(acct, user, "RunInstances"), &mut rng);
+        assert!(r["requestParameters"]["instancesSet"]["items"][0]["imageId"].is_string());
+        let launched = &r["responseElements"]["instancesSet"]["items"][0];
+        assert!(
+            launched["instanceId"]
+                .as_str()
+                .is_some_and(|i| i.starts_with("i-0")),
+            "{launched}"
+        );
+        assert_eq!(r["readOnly"], false);
+
+        let r = render(&event(acct, lambda, "AssumeRole"), &mut rng);
+        let rp = &r["requestParameters"];
+        let session = rp["roleSessionName"].as_str().expect("session name");
+        assert!(
+            crate::world::FUNCTIONS.contains(&session),
+            "Lambda assumes a function role: {rp}"
+        );
+        assert!(
+            rp["roleArn"]
+                .as_str()
+                .is_some_and(|a| a.ends_with(&format!("{session}-lambda-role")))
+        );
+        let creds = &r["responseElements"]["credentials"];
+        assert!(
+            creds["accessKeyId"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("ASIA") && k.len() == 20)
+        );
+        assert!(
+            creds["sessionToken"]
+                .as_str()
+                .is_some_and(|t| t.len() > 200)
+        );
+        assert!(
+            r["responseElements"]["assumedRoleUser"]["arn"]
+                .as_str()
+                .is_some_and(|a| a.ends_with(&format!("/{session}")))
+        );
+        assert!(r["sharedEventID"].is_string());
+
+        let target = Target {
+            user: "new_admin".into(),
+            policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess",
+            policy_name: "p",
+        };
+        let mut e = event(acct, user, "CreateAccessKey");
+        e.target = Some(&target);
+        let r = render(&e, &mut rng);
+        assert_eq!(r["requestParameters"]["userName"], "new_admin");
+        let key = &r["responseElements"]["accessKey"];
+        assert_eq!(key["userName"], "new_admin");
+        assert!(
+            key["accessKeyId"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("AKIA") && k.len() == 20)
+        );
+        assert_eq!(key["status"], "Active");
+
+        let mut e = event(acct, user, "PutUserPolicy");
+        e.target = Some(&target);
+        let r = render(&e, &mut rng);
+        let doc: Value = serde_json::from_str(
+            r["requestParameters"]["policyDocument"]
+                .as_str()
+                .expect("string"),
+        )
+        .expect("the inline policy document is JSON text");
+        assert_eq!(doc["Statement"][0]["Action"], "*");
+    }
+
+    #[test]
+    fn denied_messages_name_the_caller_and_the_action() {
+        let accounts = build_accounts(9, 1);
+        let acct = &accounts[0];
+        let mut rng = Rng::new(3);
+        let user = acct
+            .principals
+            .iter()
+            .find(|p| p.kind == Kind::IamUser)
+            .expect("an IAM user");
+        let mut e = event(acct, user, "ListFunctions20150331");
+        e.outcome = Outcome::Denied;
+        let r = render(&e, &mut rng);
+        let msg = r["errorMessage"].as_str().expect("message");
+        assert!(
+            msg.contains(&format!("arn:aws:iam::{}:user/{}", acct.id, user.name)),
+            "{msg}"
+        );
+        assert!(msg.contains("lambda:ListFunctions because"), "{msg}");
+        let mut e = event(acct, user, "DescribeVpcs");
+        e.outcome = Outcome::Denied;
+        let r = render(&e, &mut rng);
+        assert_eq!(r["errorCode"], "Client.UnauthorizedOperation");
+        assert!(
+            r["errorMessage"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("You are not authorized"))
+        );
+    }
 }

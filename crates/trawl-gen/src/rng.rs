@@ -124,7 +124,14 @@ mod tests {
         // changes every generated corpus.
         let mut rng = Rng::new(42);
         let got: Vec<u64> = (0..3).map(|_| rng.next_u64()).collect();
-        assert_eq!(got, [0xd076_4d4f_4476_689f, 0x519e_4174_576f_3791, 0xfbe0_7cfb_0c24_ed8c]);
+        assert_eq!(
+            got,
+            [
+                0xd076_4d4f_4476_689f,
+                0x519e_4174_576f_3791,
+                0xfbe0_7cfb_0c24_ed8c
+            ]
+        );
         assert_eq!(mix64(1), 0x5692_161d_100b_05e5);
     }
 

@@ -97,17 +97,26 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
         ..GenConfig::default()
     };
     let (a, sa) = gen_into(&cfg);
-    let (b, sb) = gen_into(&GenConfig { threads: 3, ..cfg.clone() });
+    let (b, sb) = gen_into(&GenConfig {
+        threads: 3,
+        ..cfg.clone()
+    });
     assert_eq!(sa, sb);
     let fa = files_under(a.path());
     let fb = files_under(b.path());
     assert_eq!(fa.len() as u64, sa.files);
     let rel = |root: &Path, v: &[PathBuf]| -> Vec<PathBuf> {
-        v.iter().map(|p| p.strip_prefix(root).expect("under root").to_path_buf()).collect()
+        v.iter()
+            .map(|p| p.strip_prefix(root).expect("under root").to_path_buf())
+            .collect()
     };
     assert_eq!(rel(a.path(), &fa), rel(b.path(), &fb));
     for (x, y) in fa.iter().zip(&fb) {
-        assert!(fs::read(x).expect("read") == fs::read(y).expect("read"), "{} differs", x.display());
+        assert!(
+            fs::read(x).expect("read") == fs::read(y).expect("read"),
+            "{} differs",
+            x.display()
+        );
     }
     // A different seed gives different data.
     let (c, _) = gen_into(&GenConfig { seed: 8, ..cfg });
@@ -126,7 +135,11 @@ fn files_follow_the_s3_layout_and_records_are_well_formed() {
     assert_eq!(summary.records, 10_000);
     assert!(summary.json_bytes > summary.gzip_bytes * 3);
 
-    let start = NaiveDate::from_ymd_opt(2024, 5, 1).expect("date").and_hms_opt(0, 0, 0).expect("time").and_utc();
+    let start = NaiveDate::from_ymd_opt(2024, 5, 1)
+        .expect("date")
+        .and_hms_opt(0, 0, 0)
+        .expect("time")
+        .and_utc();
     let end = start + chrono::Duration::days(7);
     let mut ids = HashSet::new();
     let mut accounts = HashSet::new();
@@ -141,18 +154,40 @@ fn files_follow_the_s3_layout_and_records_are_well_formed() {
         assert_eq!(parts.len(), 8, "{}", f.key);
         assert_eq!((parts[0], parts[2]), ("AWSLogs", "CloudTrail"), "{}", f.key);
         let (acct, region) = (parts[1], parts[3]);
-        assert!(acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit()), "{acct}");
+        assert!(
+            acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit()),
+            "{acct}"
+        );
         let name = parts[7].strip_suffix(".json.gz").expect("json.gz suffix");
         let fields: Vec<&str> = name.split('_').collect();
         assert_eq!(fields.len(), 5, "{name}");
-        assert_eq!((fields[0], fields[1], fields[2]), (acct, "CloudTrail", region), "{name}");
-        let stamp = NaiveDateTime::parse_from_str(fields[3], "%Y%m%dT%H%MZ").expect("stamp").and_utc();
-        assert_eq!(stamp.format("%Y/%m/%d").to_string(), parts[4..7].join("/"), "{}", f.key);
-        assert!(fields[4].len() == 16 && fields[4].bytes().all(|b| b.is_ascii_alphanumeric()), "{name}");
+        assert_eq!(
+            (fields[0], fields[1], fields[2]),
+            (acct, "CloudTrail", region),
+            "{name}"
+        );
+        let stamp = NaiveDateTime::parse_from_str(fields[3], "%Y%m%dT%H%MZ")
+            .expect("stamp")
+            .and_utc();
+        assert_eq!(
+            stamp.format("%Y/%m/%d").to_string(),
+            parts[4..7].join("/"),
+            "{}",
+            f.key
+        );
+        assert!(
+            fields[4].len() == 16 && fields[4].bytes().all(|b| b.is_ascii_alphanumeric()),
+            "{name}"
+        );
         accounts.insert(acct.to_string());
         regions.insert(region.to_string());
 
-        assert!((1..=1000).contains(&f.records.len()), "{}: {}", f.key, f.records.len());
+        assert!(
+            (1..=1000).contains(&f.records.len()),
+            "{}: {}",
+            f.key,
+            f.records.len()
+        );
         let mut times = Vec::new();
         for r in &f.records {
             total += 1;
@@ -162,16 +197,39 @@ fn files_follow_the_s3_layout_and_records_are_well_formed() {
             times.push(t);
             assert_eq!(r["recipientAccountId"], acct);
             assert_eq!(r["awsRegion"], region);
-            assert!(ids.insert(r["eventID"].as_str().expect("eventID").to_string()), "duplicate eventID");
+            assert!(
+                ids.insert(r["eventID"].as_str().expect("eventID").to_string()),
+                "duplicate eventID"
+            );
             assert_eq!(r["eventID"].as_str().map(str::len), Some(36));
-            for key in ["eventSource", "eventName", "sourceIPAddress", "userAgent", "eventType", "eventCategory"] {
+            for key in [
+                "eventSource",
+                "eventName",
+                "sourceIPAddress",
+                "userAgent",
+                "eventType",
+                "eventCategory",
+            ] {
                 assert!(r[key].is_string(), "{key} missing in {r}");
             }
-            assert!(r["readOnly"].is_boolean() && r["managementEvent"].is_boolean(), "{r}");
+            assert!(
+                r["readOnly"].is_boolean() && r["managementEvent"].is_boolean(),
+                "{r}"
+            );
             assert!(r.get("requestParameters").is_some() && r.get("responseElements").is_some());
             assert!(r["requestParameters"].is_object() || r["requestParameters"].is_null());
-            versions.insert(r["eventVersion"].as_str().expect("eventVersion").to_string());
-            identity_types.insert(r["userIdentity"]["type"].as_str().unwrap_or("<none>").to_string());
+            versions.insert(
+                r["eventVersion"]
+                    .as_str()
+                    .expect("eventVersion")
+                    .to_string(),
+            );
+            identity_types.insert(
+                r["userIdentity"]["type"]
+                    .as_str()
+                    .unwrap_or("<none>")
+                    .to_string(),
+            );
             if r.get("errorCode").is_some() {
                 errors += 1;
                 assert!(r["errorMessage"].is_string(), "{r}");
@@ -182,8 +240,18 @@ fn files_follow_the_s3_layout_and_records_are_well_formed() {
             if let Some(res) = r.get("resources") {
                 with_resources += 1;
                 for item in res.as_array().expect("resources array") {
-                    assert!(item["ARN"].as_str().is_some_and(|a| a.starts_with("arn:aws:")), "{item}");
-                    assert!(item["type"].as_str().is_some_and(|t| t.starts_with("AWS::")), "{item}");
+                    assert!(
+                        item["ARN"]
+                            .as_str()
+                            .is_some_and(|a| a.starts_with("arn:aws:")),
+                        "{item}"
+                    );
+                    assert!(
+                        item["type"]
+                            .as_str()
+                            .is_some_and(|t| t.starts_with("AWS::")),
+                        "{item}"
+                    );
                 }
             }
             if r["eventCategory"] == "Data" {
@@ -198,7 +266,11 @@ fn files_follow_the_s3_layout_and_records_are_well_formed() {
         }
         let newest = times.iter().max().expect("non-empty file");
         let lag = (stamp - *newest).num_seconds();
-        assert!(lag >= 300, "{}: delivered {lag} s after its newest event", f.key);
+        assert!(
+            lag >= 300,
+            "{}: delivered {lag} s after its newest event",
+            f.key
+        );
         lags.push(lag);
     }
     assert_eq!(total, 10_000);
@@ -206,18 +278,44 @@ fn files_follow_the_s3_layout_and_records_are_well_formed() {
     assert_eq!(accounts.len(), 3);
     assert_eq!(regions.len(), 4);
     assert!(regions.contains("us-east-1"));
-    for t in ["IAMUser", "AssumedRole", "Root", "AWSService", "FederatedUser", "IdentityCenterUser", "<none>"] {
-        assert!(identity_types.contains(t), "no {t} identity in {identity_types:?}");
+    for t in [
+        "IAMUser",
+        "AssumedRole",
+        "Root",
+        "AWSService",
+        "FederatedUser",
+        "IdentityCenterUser",
+        "<none>",
+    ] {
+        assert!(
+            identity_types.contains(t),
+            "no {t} identity in {identity_types:?}"
+        );
     }
-    assert!(versions.contains("1.08") && versions.contains("1.09"), "{versions:?}");
+    assert!(
+        versions.contains("1.08") && versions.contains("1.09"),
+        "{versions:?}"
+    );
     let error_share = errors as f64 / total as f64;
-    assert!((0.03..0.10).contains(&error_share), "error share {error_share}");
+    assert!(
+        (0.03..0.10).contains(&error_share),
+        "error share {error_share}"
+    );
     let resource_share = with_resources as f64 / total as f64;
-    assert!((0.30..0.55).contains(&resource_share), "resources share {resource_share}");
-    assert!(unsorted_files * 2 > files.len() as u64, "records should not be time-sorted");
+    assert!(
+        (0.30..0.55).contains(&resource_share),
+        "resources share {resource_share}"
+    );
+    assert!(
+        unsorted_files * 2 > files.len() as u64,
+        "records should not be time-sorted"
+    );
     lags.sort_unstable();
     let median = lags[lags.len() / 2];
-    assert!((300..=1020).contains(&median), "median delivery lag {median} s");
+    assert!(
+        (300..=1020).contains(&median),
+        "median delivery lag {median} s"
+    );
 }
 
 #[test]
@@ -244,7 +342,10 @@ fn planted_user_tops_authorization_failures_and_makes_the_sensitive_calls() {
             if r["sourceIPAddress"] == incident.source_ip.as_str() {
                 from_attacker_ip += 1;
                 assert_eq!(r["userIdentity"]["arn"], incident.arn.as_str());
-                assert_eq!(r["userIdentity"]["accessKeyId"], incident.access_key_id.as_str());
+                assert_eq!(
+                    r["userIdentity"]["accessKeyId"],
+                    incident.access_key_id.as_str()
+                );
                 assert_eq!(r["userAgent"], incident.user_agent.as_str());
                 assert_eq!(r["recipientAccountId"], incident.account.as_str());
                 let t = event_time(r);
@@ -258,13 +359,23 @@ fn planted_user_tops_authorization_failures_and_makes_the_sensitive_calls() {
                 mentions += 1;
             }
         }
-        assert_eq!(from_attacker_ip, incident.events, "attacker IP must be unique to the incident");
-        assert!(mentions >= incident.events, "free-text search for the user name finds its events");
+        assert_eq!(
+            from_attacker_ip, incident.events,
+            "attacker IP must be unique to the incident"
+        );
+        assert!(
+            mentions >= incident.events,
+            "free-text search for the user name finds its events"
+        );
         let mut ranking: Vec<(u64, String)> = denied.into_iter().map(|(k, v)| (v, k)).collect();
         ranking.sort_unstable_by(|a, b| b.cmp(a));
         assert_eq!(ranking[0].1, incident.arn, "{records}: {:?}", &ranking[..3]);
         assert!(ranking[0].0 >= incident.denied_events);
-        assert!(ranking[0].0 >= 3 * ranking[1].0, "{records}: {:?}", &ranking[..3]);
+        assert!(
+            ranking[0].0 >= 3 * ranking[1].0,
+            "{records}: {:?}",
+            &ranking[..3]
+        );
         let start = incident.start.timestamp();
         assert!(incident.end.timestamp() - start <= 45 * 60);
 
@@ -273,7 +384,13 @@ fn planted_user_tops_authorization_failures_and_makes_the_sensitive_calls() {
         expected.sort();
         got.sort();
         assert_eq!(got, expected);
-        for name in ["CreateAccessKey", "CreateUser", "CreateLoginProfile", "PutUserPolicy", "AttachUserPolicy"] {
+        for name in [
+            "CreateAccessKey",
+            "CreateUser",
+            "CreateLoginProfile",
+            "PutUserPolicy",
+            "AttachUserPolicy",
+        ] {
             assert!(sensitive_ok.iter().any(|n| n == name), "{name} missing");
         }
     }
@@ -294,7 +411,11 @@ fn incident_can_be_disabled_and_needs_enough_records() {
     assert!(planted_incident(&small).is_none());
     let (dir, summary) = gen_into(&small);
     assert_eq!(summary.records, 500);
-    let on = planted_incident(&GenConfig { records: 3_000, ..GenConfig::default() }).expect("planted");
+    let on = planted_incident(&GenConfig {
+        records: 3_000,
+        ..GenConfig::default()
+    })
+    .expect("planted");
     let (dir_off, _) = gen_into(&off);
     for d in [dir.path(), dir_off.path()] {
         let attacker = read_all(d)
@@ -305,7 +426,10 @@ fn incident_can_be_disabled_and_needs_enough_records() {
         assert_eq!(attacker, 0);
     }
     assert_eq!(on.denied_events, 150);
-    assert_eq!(on.events, on.denied_events + on.successful_reads + on.sensitive_calls.len() as u64);
+    assert_eq!(
+        on.events,
+        on.denied_events + on.successful_reads + on.sensitive_calls.len() as u64
+    );
 }
 
 #[test]
@@ -322,7 +446,13 @@ fn midnight_deliveries_hold_the_previous_days_events() {
     let mut crossing = 0;
     let mut per_day: BTreeMap<String, u64> = BTreeMap::new();
     for f in read_all(dir.path()) {
-        let folder = f.key.split('/').skip(4).take(3).collect::<Vec<_>>().join("/");
+        let folder = f
+            .key
+            .split('/')
+            .skip(4)
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("/");
         for r in &f.records {
             let day = event_time(r).format("%Y/%m/%d").to_string();
             *per_day.entry(day.clone()).or_default() += 1;
@@ -331,18 +461,51 @@ fn midnight_deliveries_hold_the_previous_days_events() {
             }
         }
     }
-    assert!(crossing > 0, "no file delivered after midnight holds the previous day's events");
+    assert!(
+        crossing > 0,
+        "no file delivered after midnight holds the previous day's events"
+    );
     assert_eq!(per_day.len(), 3, "{per_day:?}");
 }
 
 #[test]
 fn invalid_configurations_are_rejected_with_the_field_named() {
     let cases = [
-        (GenConfig { accounts: 0, ..GenConfig::default() }, "accounts"),
-        (GenConfig { regions: 13, ..GenConfig::default() }, "regions"),
-        (GenConfig { days: 0, ..GenConfig::default() }, "days"),
-        (GenConfig { records_per_file: 0..=10, ..GenConfig::default() }, "records_per_file"),
-        (GenConfig { records_per_file: 10..=5, ..GenConfig::default() }, "records_per_file"),
+        (
+            GenConfig {
+                accounts: 0,
+                ..GenConfig::default()
+            },
+            "accounts",
+        ),
+        (
+            GenConfig {
+                regions: 13,
+                ..GenConfig::default()
+            },
+            "regions",
+        ),
+        (
+            GenConfig {
+                days: 0,
+                ..GenConfig::default()
+            },
+            "days",
+        ),
+        (
+            GenConfig {
+                records_per_file: 0..=10,
+                ..GenConfig::default()
+            },
+            "records_per_file",
+        ),
+        (
+            GenConfig {
+                records_per_file: std::ops::RangeInclusive::new(10, 5),
+                ..GenConfig::default()
+            },
+            "records_per_file",
+        ),
     ];
     let dir = tempfile::tempdir().expect("temp dir");
     for (cfg, field) in cases {
@@ -363,7 +526,10 @@ fn custom_file_sizes_and_zero_records() {
     };
     let (dir, summary) = gen_into(&cfg);
     let files = read_all(dir.path());
-    assert_eq!(files.iter().map(|f| f.records.len() as u64).sum::<u64>(), 2_345);
+    assert_eq!(
+        files.iter().map(|f| f.records.len() as u64).sum::<u64>(),
+        2_345
+    );
     assert!(files.iter().all(|f| (10..=50).contains(&f.records.len())));
     assert_eq!(summary.files, files.len() as u64);
     let (empty, summary) = gen_into(&GenConfig { records: 0, ..cfg });

@@ -138,10 +138,19 @@ mod tests {
         let mut t = -86_400 * 365;
         while t < 4_200_000_000 {
             let dt = DateTime::<Utc>::from_timestamp(t, 0).expect("in range");
-            assert_eq!(fmt(push_event_time, t), dt.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-            assert_eq!(fmt(push_file_stamp, t), dt.format("%Y%m%dT%H%MZ").to_string());
+            assert_eq!(
+                fmt(push_event_time, t),
+                dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+            );
+            assert_eq!(
+                fmt(push_file_stamp, t),
+                dt.format("%Y%m%dT%H%MZ").to_string()
+            );
             assert_eq!(fmt(push_date_dirs, t), dt.format("%Y/%m/%d").to_string());
-            assert_eq!(fmt(push_iam_date, t), dt.format("%b %-d, %Y, %-I:%M:%S %p").to_string());
+            assert_eq!(
+                fmt(push_iam_date, t),
+                dt.format("%b %-d, %Y, %-I:%M:%S %p").to_string()
+            );
             t += 7_654_321;
         }
     }
@@ -149,8 +158,14 @@ mod tests {
     #[test]
     fn iam_dates_around_noon_and_midnight() {
         // 2024-05-01T00:05:09Z and 12:05:09Z
-        assert_eq!(fmt(push_iam_date, 1_714_521_909), "May 1, 2024, 12:05:09 AM");
-        assert_eq!(fmt(push_iam_date, 1_714_521_909 + 43_200), "May 1, 2024, 12:05:09 PM");
+        assert_eq!(
+            fmt(push_iam_date, 1_714_521_909),
+            "May 1, 2024, 12:05:09 AM"
+        );
+        assert_eq!(
+            fmt(push_iam_date, 1_714_521_909 + 43_200),
+            "May 1, 2024, 12:05:09 PM"
+        );
         assert_eq!(ceil_minute(120), 120);
         assert_eq!(ceil_minute(121), 180);
     }

@@ -64,11 +64,20 @@ impl Layout {
     /// The view's select list over the base table, in `SELECT *` order.
     pub fn select_list(self) -> Vec<String> {
         let mut cols: Vec<String> = match self {
-            Layout::Bootstrap => trawl_schema::BOOTSTRAP_COLUMNS.iter().map(|c| c.to_string()).collect(),
-            Layout::Docs | Layout::Projection => trawl_schema::docs_columns().map(String::from).collect(),
+            Layout::Bootstrap => trawl_schema::BOOTSTRAP_COLUMNS
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+            Layout::Docs | Layout::Projection => {
+                trawl_schema::docs_columns().map(String::from).collect()
+            }
         };
         let extra: &[&str] = match self {
-            Layout::Bootstrap => &["date_partition", "region AS region_partition", "account AS account_partition"],
+            Layout::Bootstrap => &[
+                "date_partition",
+                "region AS region_partition",
+                "account AS account_partition",
+            ],
             Layout::Docs => &["region", "year", "month", "day", "account"],
             Layout::Projection => &["date_partition AS \"timestamp\""],
         };
@@ -82,7 +91,10 @@ impl Layout {
         if with_path {
             cols.push(format!("_source_path AS \"{PATH_COLUMN}\""));
         }
-        format!("SELECT {} FROM {TRAWL_SCHEMA}.{BASE_TABLE}", cols.join(", "))
+        format!(
+            "SELECT {} FROM {TRAWL_SCHEMA}.{BASE_TABLE}",
+            cols.join(", ")
+        )
     }
 }
 
@@ -95,13 +107,30 @@ mod tests {
         let b = Layout::Bootstrap.select_list();
         assert_eq!(b.len(), 26);
         assert_eq!(b[15], "resources");
-        assert_eq!(&b[23..], ["date_partition", "region AS region_partition", "account AS account_partition"]);
+        assert_eq!(
+            &b[23..],
+            [
+                "date_partition",
+                "region AS region_partition",
+                "account AS account_partition"
+            ]
+        );
         let d = Layout::Docs.select_list();
         assert_eq!(d.len(), 34);
         assert_eq!(d[28], "tlsdetails");
-        assert_eq!(Layout::Projection.select_list().last().unwrap(), "date_partition AS \"timestamp\"");
-        assert!(Layout::Docs.definition(true).ends_with("_source_path AS \"$path\" FROM trawl.events"));
-        assert_eq!(Layout::by_name("cloudtrail_logs_pp"), Some(Layout::Projection));
+        assert_eq!(
+            Layout::Projection.select_list().last().unwrap(),
+            "date_partition AS \"timestamp\""
+        );
+        assert!(
+            Layout::Docs
+                .definition(true)
+                .ends_with("_source_path AS \"$path\" FROM trawl.events")
+        );
+        assert_eq!(
+            Layout::by_name("cloudtrail_logs_pp"),
+            Some(Layout::Projection)
+        );
         assert_eq!(Layout::Bootstrap.path_twin(), "cloudtrail$path");
     }
 }

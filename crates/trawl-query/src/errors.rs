@@ -7,6 +7,7 @@
 
 use datafusion::arrow::datatypes::{DataType, Fields};
 use datafusion::common::{DataFusionError, SchemaError};
+use datafusion::sql::sqlparser::parser::ParserError;
 
 use crate::catalog::{Layout, PATH_COLUMN};
 
@@ -14,7 +15,10 @@ use crate::catalog::{Layout, PATH_COLUMN};
 pub fn describe_error(e: &DataFusionError) -> String {
     let root = e.find_root();
     if let DataFusionError::SchemaError(err, _) = root
-        && let SchemaError::FieldNotFound { field, valid_fields } = err.as_ref()
+        && let SchemaError::FieldNotFound {
+            field,
+            valid_fields,
+        } = err.as_ref()
     {
         let name = match &field.relation {
             Some(q) => format!("{}.{}", q, field.name),
@@ -27,8 +31,21 @@ pub fn describe_error(e: &DataFusionError) -> String {
         let hints = nearest(&wanted, &known);
         return with_hints(format!("column '{name}' does not exist"), hints);
     }
+    if let DataFusionError::SQL(err, _) = root {
+        let msg = match err.as_ref() {
+            ParserError::ParserError(m) | ParserError::TokenizerError(m) => m.clone(),
+            ParserError::RecursionLimitExceeded => "the statement is nested too deeply".to_string(),
+        };
+        return format!(
+            "SQL syntax error: {}",
+            msg.trim_start_matches("SQL syntax error: ")
+        );
+    }
     let text = strip_prefixes(&root.to_string());
-    if let Some(field) = text.strip_prefix("Field ").and_then(|t| t.strip_suffix(" not found in struct")) {
+    if let Some(field) = text
+        .strip_prefix("Field ")
+        .and_then(|t| t.strip_suffix(" not found in struct"))
+    {
         let known = nested_paths(&top_level_names());
         let hints: Vec<String> = nearest_by_leaf(field, &known);
         return with_hints(format!("struct field '{field}' does not exist"), hints);
@@ -41,7 +58,9 @@ pub fn describe_error(e: &DataFusionError) -> String {
         );
     }
     if text.contains("Unsupported SQL type") {
-        return format!("{text}\nhint: trawl stores JSON as text: use json_parse / json_extract instead of the JSON type");
+        return format!(
+            "{text}\nhint: trawl stores JSON as text: use json_parse / json_extract instead of the JSON type"
+        );
     }
     text
 }
@@ -73,7 +92,11 @@ fn strip_prefixes(s: &str) -> String {
 }
 
 fn top_level_names() -> Vec<String> {
-    let mut names: Vec<String> = trawl_schema::lake_schema().fields().iter().map(|f| f.name().clone()).collect();
+    let mut names: Vec<String> = trawl_schema::lake_schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
     names.push(PATH_COLUMN.to_string());
     names
 }
@@ -115,7 +138,9 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -135,7 +160,12 @@ fn nearest(wanted: &[String], known: &[String]) -> Vec<String> {
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
     let best = scored.first().map_or(0, |s| s.0);
-    scored.into_iter().filter(|s| s.0 == best).take(3).map(|(_, k)| k.clone()).collect()
+    scored
+        .into_iter()
+        .filter(|s| s.0 == best)
+        .take(3)
+        .map(|(_, k)| k.clone())
+        .collect()
 }
 
 /// Known paths whose last part is close to `leaf`.
@@ -148,7 +178,8 @@ fn nearest_by_leaf(leaf: &str, known: &[String]) -> Vec<String> {
             (d <= (last.len() / 3).clamp(1, 3)).then_some((d, k))
         })
         .collect();
-    scored.sort();
+    // Closest first; among equals, the shallowest path.
+    scored.sort_by_key(|(d, k)| (*d, k.matches('.').count(), (*k).clone()));
     scored.into_iter().take(3).map(|(_, k)| k.clone()).collect()
 }
 
@@ -161,7 +192,10 @@ mod tests {
         DataFusionError::SchemaError(
             Box::new(SchemaError::FieldNotFound {
                 field: Box::new(Column::new(qualifier, name)),
-                valid_fields: valid.iter().map(|v| Column::new(Some("cloudtrail"), *v)).collect(),
+                valid_fields: valid
+                    .iter()
+                    .map(|v| Column::new(Some("cloudtrail"), *v))
+                    .collect(),
             }),
             Box::new(None),
         )
@@ -169,9 +203,20 @@ mod tests {
 
     #[test]
     fn suggests_columns_and_nested_fields() {
-        let msg = describe_error(&not_found(None, "evntname", &["eventname", "eventtime", "useridentity"]));
-        assert_eq!(msg, "column 'evntname' does not exist\nhint: did you mean eventname?");
-        let msg = describe_error(&not_found(Some("useridentity"), "usrname", &["eventname", "useridentity"]));
+        let msg = describe_error(&not_found(
+            None,
+            "evntname",
+            &["eventname", "eventtime", "useridentity"],
+        ));
+        assert_eq!(
+            msg,
+            "column 'evntname' does not exist\nhint: did you mean eventname?"
+        );
+        let msg = describe_error(&not_found(
+            Some("useridentity"),
+            "usrname",
+            &["eventname", "useridentity"],
+        ));
         assert!(msg.contains("did you mean useridentity.username"), "{msg}");
         let msg = describe_error(&not_found(None, "zzzzzzzz", &["eventname"]));
         assert_eq!(msg, "column 'zzzzzzzz' does not exist");
@@ -182,7 +227,9 @@ mod tests {
         let e = DataFusionError::Plan("Field usrname not found in struct".into());
         let msg = describe_error(&e);
         assert!(msg.contains("useridentity.username"), "{msg}");
-        let e = DataFusionError::Plan("table 'datafusion.security_analysis.cloudtrial' not found".into());
+        let e = DataFusionError::Plan(
+            "table 'datafusion.security_analysis.cloudtrial' not found".into(),
+        );
         assert!(describe_error(&e).contains("cloudtrail, cloudtrail_logs, cloudtrail_logs_pp"));
         let e = DataFusionError::Execution("boom".into());
         assert_eq!(describe_error(&e), "boom");

@@ -47,7 +47,11 @@ impl FromStr for OutputFormat {
             "jsonl" | "ndjson" => OutputFormat::Jsonl,
             "markdown" | "md" => OutputFormat::Markdown,
             "parquet" => OutputFormat::Parquet,
-            other => return Err(format!("unknown output format '{other}'; use table, csv, json, jsonl, markdown or parquet")),
+            other => {
+                return Err(format!(
+                    "unknown output format '{other}'; use table, csv, json, jsonl, markdown or parquet"
+                ));
+            }
         })
     }
 }
@@ -63,7 +67,10 @@ pub struct TableOptions {
 
 impl Default for TableOptions {
     fn default() -> Self {
-        TableOptions { width: None, max_cell_chars: 60 }
+        TableOptions {
+            width: None,
+            max_cell_chars: 60,
+        }
     }
 }
 
@@ -87,20 +94,31 @@ pub fn write_batches<W: Write + Send>(
         other => {
             let mut out = out;
             let text = render(schema, batches, other, table)?;
-            out.write_all(text.as_bytes()).map_err(DataFusionError::IoError)
+            out.write_all(text.as_bytes())
+                .map_err(DataFusionError::IoError)
         }
     }
 }
 
 /// Renders `batches` as text in a text format.
-pub fn render(schema: &SchemaRef, batches: &[RecordBatch], format: OutputFormat, table: &TableOptions) -> Result<String> {
+pub fn render(
+    schema: &SchemaRef,
+    batches: &[RecordBatch],
+    format: OutputFormat,
+    table: &TableOptions,
+) -> Result<String> {
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-    let rows = || batches.iter().flat_map(|b| (0..b.num_rows()).map(move |r| (b, r)));
+    let rows = || {
+        batches
+            .iter()
+            .flat_map(|b| (0..b.num_rows()).map(move |r| (b, r)))
+    };
     let mut s = String::new();
     match format {
         OutputFormat::Table => {
             let mut t = Table::new();
-            t.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+            t.load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic);
             if let Some(w) = table.width {
                 t.set_width(w);
             }
@@ -111,7 +129,12 @@ pub fn render(schema: &SchemaRef, batches: &[RecordBatch], format: OutputFormat,
                 let cells: Result<Vec<String>> = b
                     .columns()
                     .iter()
-                    .map(|c| Ok(truncate(&cell(c, r)?.unwrap_or_else(|| "NULL".into()), table.max_cell_chars)))
+                    .map(|c| {
+                        Ok(truncate(
+                            &cell(c, r)?.unwrap_or_else(|| "NULL".into()),
+                            table.max_cell_chars,
+                        ))
+                    })
                     .collect();
                 t.add_row(cells?);
             }
@@ -119,20 +142,40 @@ pub fn render(schema: &SchemaRef, batches: &[RecordBatch], format: OutputFormat,
             writeln!(s, "({n} row{})", if n == 1 { "" } else { "s" }).ok();
         }
         OutputFormat::Csv => {
-            writeln!(s, "{}", names.iter().map(|n| csv_field(n)).collect::<Vec<_>>().join(",")).ok();
+            writeln!(
+                s,
+                "{}",
+                names
+                    .iter()
+                    .map(|n| csv_field(n))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+            .ok();
             for (b, r) in rows() {
-                let cells: Result<Vec<String>> =
-                    b.columns().iter().map(|c| Ok(csv_field(&cell(c, r)?.unwrap_or_default()))).collect();
+                let cells: Result<Vec<String>> = b
+                    .columns()
+                    .iter()
+                    .map(|c| Ok(csv_field(&cell(c, r)?.unwrap_or_default())))
+                    .collect();
                 writeln!(s, "{}", cells?.join(",")).ok();
             }
         }
         OutputFormat::Markdown => {
             let esc = |v: &str| v.replace('|', "\\|").replace(['\n', '\r'], " ");
-            writeln!(s, "| {} |", names.iter().map(|n| esc(n)).collect::<Vec<_>>().join(" | ")).ok();
+            writeln!(
+                s,
+                "| {} |",
+                names.iter().map(|n| esc(n)).collect::<Vec<_>>().join(" | ")
+            )
+            .ok();
             writeln!(s, "|{}", "---|".repeat(names.len())).ok();
             for (b, r) in rows() {
-                let cells: Result<Vec<String>> =
-                    b.columns().iter().map(|c| Ok(esc(&cell(c, r)?.unwrap_or_else(|| "NULL".into())))).collect();
+                let cells: Result<Vec<String>> = b
+                    .columns()
+                    .iter()
+                    .map(|c| Ok(esc(&cell(c, r)?.unwrap_or_else(|| "NULL".into()))))
+                    .collect();
                 writeln!(s, "| {} |", cells?.join(" | ")).ok();
             }
         }
@@ -164,7 +207,9 @@ pub fn render(schema: &SchemaRef, batches: &[RecordBatch], format: OutputFormat,
             }
         }
         OutputFormat::Parquet => {
-            return Err(DataFusionError::Plan("parquet output is binary; use write_batches".into()));
+            return Err(DataFusionError::Plan(
+                "parquet output is binary; use write_batches".into(),
+            ));
         }
     }
     Ok(s)
@@ -191,7 +236,14 @@ fn json_string(s: &str) -> String {
 }
 
 fn is_nested(t: &DataType) -> bool {
-    matches!(t, DataType::Struct(_) | DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(_, _) | DataType::Map(_, _))
+    matches!(
+        t,
+        DataType::Struct(_)
+            | DataType::List(_)
+            | DataType::LargeList(_)
+            | DataType::FixedSizeList(_, _)
+            | DataType::Map(_, _)
+    )
 }
 
 /// The text of one cell (`None` for NULL): strings as they are, nested values as JSON-like
@@ -250,7 +302,10 @@ fn json_value(s: &mut String, col: &ArrayRef, row: usize) -> Result<()> {
         }
         DataType::Map(_, _) => {
             let m = col.as_map();
-            let (start, end) = (m.value_offsets()[row] as usize, m.value_offsets()[row + 1] as usize);
+            let (start, end) = (
+                m.value_offsets()[row] as usize,
+                m.value_offsets()[row + 1] as usize,
+            );
             s.push('{');
             for j in start..end {
                 if j > start {
@@ -266,9 +321,17 @@ fn json_value(s: &mut String, col: &ArrayRef, row: usize) -> Result<()> {
         t if t.is_numeric() => {
             let v = cell(col, row)?.unwrap_or_default();
             let finite = v.parse::<f64>().map(f64::is_finite).unwrap_or(false);
-            if finite { s.push_str(&v) } else { s.push_str(&json_string(&v)) }
+            if finite {
+                s.push_str(&v)
+            } else {
+                s.push_str(&json_string(&v))
+            }
         }
-        DataType::Boolean => s.push_str(if col.as_boolean().value(row) { "true" } else { "false" }),
+        DataType::Boolean => s.push_str(if col.as_boolean().value(row) {
+            "true"
+        } else {
+            "false"
+        }),
         _ => s.push_str(&json_string(&cell(col, row)?.unwrap_or_default())),
     }
     Ok(())
@@ -284,10 +347,19 @@ mod tests {
 
     fn batch() -> (SchemaRef, RecordBatch) {
         let user = StructArray::from(vec![
-            (Arc::new(Field::new("type", DataType::Utf8, true)), Arc::new(StringArray::from(vec![Some("IAMUser"), None])) as ArrayRef),
-            (Arc::new(Field::new("username", DataType::Utf8, true)), Arc::new(StringArray::from(vec![Some("alice"), Some("b\"ob")])) as ArrayRef),
+            (
+                Arc::new(Field::new("type", DataType::Utf8, true)),
+                Arc::new(StringArray::from(vec![Some("IAMUser"), None])) as ArrayRef,
+            ),
+            (
+                Arc::new(Field::new("username", DataType::Utf8, true)),
+                Arc::new(StringArray::from(vec![Some("alice"), Some("b\"ob")])) as ArrayRef,
+            ),
         ]);
-        let list = ListArray::from_iter_primitive::<Int32Type, _, _>(vec![Some(vec![Some(1), None]), None]);
+        let list = ListArray::from_iter_primitive::<Int32Type, _, _>(vec![
+            Some(vec![Some(1), None]),
+            None,
+        ]);
         let schema = Arc::new(Schema::new(vec![
             Field::new("eventname", DataType::Utf8, true),
             Field::new("n", DataType::Int64, true),
@@ -297,7 +369,10 @@ mod tests {
         let b = RecordBatch::try_new(
             schema.clone(),
             vec![
-                Arc::new(StringArray::from(vec![Some("GetObject"), Some("a,b | {\"k\":\"a long json value here\"}")])),
+                Arc::new(StringArray::from(vec![
+                    Some("GetObject"),
+                    Some("a,b | {\"k\":\"a long json value here\"}"),
+                ])),
                 Arc::new(Int64Array::from(vec![Some(1), None])),
                 Arc::new(user),
                 Arc::new(list),
@@ -326,7 +401,10 @@ mod tests {
     fn json_and_jsonl_keep_column_and_field_order() {
         let jsonl = text(OutputFormat::Jsonl, &TableOptions::default());
         let first = jsonl.lines().next().unwrap();
-        assert_eq!(first, r#"{"eventname":"GetObject","n":1,"useridentity":{"type":"IAMUser","username":"alice"},"l":[1,null]}"#);
+        assert_eq!(
+            first,
+            r#"{"eventname":"GetObject","n":1,"useridentity":{"type":"IAMUser","username":"alice"},"l":[1,null]}"#
+        );
         let json = text(OutputFormat::Json, &TableOptions::default());
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v.as_array().unwrap().len(), 2);
@@ -346,11 +424,23 @@ mod tests {
 
     #[test]
     fn table_truncates_long_cells_and_counts_rows() {
-        let t = text(OutputFormat::Table, &TableOptions { width: Some(200), max_cell_chars: 12 });
+        let t = text(
+            OutputFormat::Table,
+            &TableOptions {
+                width: Some(200),
+                max_cell_chars: 12,
+            },
+        );
         assert!(t.contains("a,b | {\"k\":…"), "{t}");
         assert!(t.contains("{\"type\":\"IA…"), "{t}");
         assert!(t.trim_end().ends_with("(2 rows)"));
-        let narrow = text(OutputFormat::Table, &TableOptions { width: Some(40), max_cell_chars: 60 });
+        let narrow = text(
+            OutputFormat::Table,
+            &TableOptions {
+                width: Some(40),
+                max_cell_chars: 60,
+            },
+        );
         assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
     }
 
@@ -358,8 +448,18 @@ mod tests {
     fn parquet_round_trips() {
         let (schema, b) = batch();
         let mut file = tempfile::tempfile().unwrap();
-        write_batches(&mut file, &schema, &[b], OutputFormat::Parquet, &TableOptions::default()).unwrap();
-        let reader = datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        write_batches(
+            &mut file,
+            &schema,
+            &[b],
+            OutputFormat::Parquet,
+            &TableOptions::default(),
+        )
+        .unwrap();
+        let reader =
+            datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+                file,
+            )
             .unwrap()
             .build()
             .unwrap();
@@ -369,7 +469,15 @@ mod tests {
 
     #[test]
     fn formats_parse() {
-        assert_eq!("JSONL".parse::<OutputFormat>().unwrap(), OutputFormat::Jsonl);
-        assert!("xml".parse::<OutputFormat>().unwrap_err().contains("unknown output format"));
+        assert_eq!(
+            "JSONL".parse::<OutputFormat>().unwrap(),
+            OutputFormat::Jsonl
+        );
+        assert!(
+            "xml"
+                .parse::<OutputFormat>()
+                .unwrap_err()
+                .contains("unknown output format")
+        );
     }
 }

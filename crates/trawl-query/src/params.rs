@@ -29,7 +29,10 @@ impl QueryParams {
 
     /// Sets the value of the named marker `$name` / `:name` (names are case-insensitive).
     pub fn set(mut self, name: &str, value: impl Into<ScalarValue>) -> Self {
-        self.named.insert(name.trim_start_matches(['$', ':']).to_lowercase(), value.into());
+        self.named.insert(
+            name.trim_start_matches(['$', ':']).to_lowercase(),
+            value.into(),
+        );
         self
     }
 
@@ -40,8 +43,12 @@ impl QueryParams {
 
     /// The values as DataFusion binds them (positional values under the names `1`, `2`, …).
     pub fn to_param_values(&self) -> ParamValues {
-        let mut all: Vec<(String, ScalarValue)> =
-            self.positional.iter().enumerate().map(|(i, v)| ((i + 1).to_string(), v.clone())).collect();
+        let mut all: Vec<(String, ScalarValue)> = self
+            .positional
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ((i + 1).to_string(), v.clone()))
+            .collect();
         all.extend(self.named.iter().map(|(k, v)| (k.clone(), v.clone())));
         ParamValues::from(all)
     }
@@ -55,8 +62,14 @@ mod tests {
     fn positional_and_named_share_one_map() {
         let p = QueryParams::new().push("a").set(":User", 7i64);
         let v = p.to_param_values();
-        assert_eq!(v.get_placeholders_with_values("$1").unwrap().value, ScalarValue::from("a"));
-        assert_eq!(v.get_placeholders_with_values("$user").unwrap().value, ScalarValue::from(7i64));
+        assert_eq!(
+            v.get_placeholders_with_values("$1").unwrap().value,
+            ScalarValue::from("a")
+        );
+        assert_eq!(
+            v.get_placeholders_with_values("$user").unwrap().value,
+            ScalarValue::from(7i64)
+        );
         assert!(v.get_placeholders_with_values("$2").is_err());
         assert!(QueryParams::new().is_empty());
     }

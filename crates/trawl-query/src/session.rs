@@ -15,18 +15,24 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider, MemorySchemaProvider, SchemaProvider};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::catalog::{
+    CatalogProvider, MemoryCatalogProvider, MemorySchemaProvider, SchemaProvider,
+};
 use datafusion::common::{DataFusionError, Result};
 use datafusion::dataframe::DataFrame;
-use datafusion::datasource::file_format::parquet::ParquetFormat;
-use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::datasource::ViewTable;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::context::{SQLOptions, SessionConfig, SessionContext};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::arrow::record_batch::RecordBatch;
 
-use crate::catalog::{ATHENA_CATALOG, BASE_TABLE, DEFAULT_CATALOG, Layout, TRAWL_SCHEMA, VIEW_SCHEMAS};
+use crate::catalog::{
+    ATHENA_CATALOG, BASE_TABLE, DEFAULT_CATALOG, Layout, TRAWL_SCHEMA, VIEW_SCHEMAS,
+};
 use crate::params::QueryParams;
 use crate::{functions, rewrite};
 
@@ -45,7 +51,12 @@ pub struct QueryOptions {
 
 impl Default for QueryOptions {
     fn default() -> Self {
-        QueryOptions { read_only: true, target_partitions: None, memory_limit: None, pinned_now: None }
+        QueryOptions {
+            read_only: true,
+            target_partitions: None,
+            memory_limit: None,
+            pinned_now: None,
+        }
     }
 }
 
@@ -58,7 +69,10 @@ pub struct LakeSession {
 
 impl std::fmt::Debug for LakeSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LakeSession").field("session_id", &self.ctx.session_id()).field("read_only", &self.read_only).finish()
+        f.debug_struct("LakeSession")
+            .field("session_id", &self.ctx.session_id())
+            .field("read_only", &self.read_only)
+            .finish()
     }
 }
 
@@ -92,7 +106,10 @@ pub async fn lake_session(files: Vec<PathBuf>, opts: &QueryOptions) -> Result<La
         }
     }
     register_lake(&ctx, files).await?;
-    Ok(LakeSession { ctx, read_only: opts.read_only })
+    Ok(LakeSession {
+        ctx,
+        read_only: opts.read_only,
+    })
 }
 
 async fn register_lake(ctx: &SessionContext, files: Vec<PathBuf>) -> Result<()> {
@@ -133,7 +150,8 @@ fn base_table(files: Vec<PathBuf>) -> Result<ListingTable> {
             ListingTableUrl::parse(abs.to_string_lossy())
         })
         .collect::<Result<Vec<_>>>()?;
-    let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+    let options =
+        ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
     let config = ListingTableConfig::new_with_multi_paths(urls)
         .with_listing_options(options)
         .with_schema(trawl_schema::lake_schema());
@@ -166,15 +184,30 @@ impl LakeSession {
 
     /// Like [`LakeSession::sql`], binding `params` to the statements' parameter markers
     /// (`$1`, `?`, `$name`, `:name`).
-    pub async fn sql_with_params(&self, text: &str, params: &QueryParams) -> Result<Vec<DataFrame>> {
-        let limit = self.ctx.state().config().options().sql_parser.recursion_limit.get();
+    pub async fn sql_with_params(
+        &self,
+        text: &str,
+        params: &QueryParams,
+    ) -> Result<Vec<DataFrame>> {
+        let limit = self
+            .ctx
+            .state()
+            .config()
+            .options()
+            .sql_parser
+            .recursion_limit
+            .get();
         let prepared = rewrite::prepare(text, self.read_only, limit)?;
         let mut out = Vec::with_capacity(prepared.len());
         for p in prepared {
             let state = self.ctx.state();
             let plan = state.statement_to_plan(p.statement).await?;
             self.sql_options().verify_plan(&plan)?;
-            let plan = if params.is_empty() { plan } else { plan.with_param_values(params.to_param_values())? };
+            let plan = if params.is_empty() {
+                plan
+            } else {
+                plan.with_param_values(params.to_param_values())?
+            };
             out.push(self.ctx.execute_logical_plan(plan).await?);
         }
         Ok(out)

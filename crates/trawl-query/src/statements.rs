@@ -17,22 +17,35 @@ const FIXED_CATALOG: &str = "trawl's catalog is fixed: the lake is already regis
 /// syntax gets a useful answer rather than a parse error.
 pub(crate) fn check(words: &[String], read_only: bool) -> Result<()> {
     let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
-    let refuse = |what: &str, why: &str| Err(DataFusionError::Plan(format!("{what} is not supported: {why}")));
+    let refuse = |what: &str, why: &str| {
+        Err(DataFusionError::Plan(format!(
+            "{what} is not supported: {why}"
+        )))
+    };
     match (w(0), w(1), w(2)) {
         ("msck", _, _) => refuse("MSCK REPAIR TABLE", DISCOVERED),
         ("alter", "table", _) => refuse("ALTER TABLE", DISCOVERED),
         ("create", "external", _) if read_only => refuse("CREATE EXTERNAL TABLE", FIXED_CATALOG),
-        ("create", "database" | "schema", _) if read_only => refuse("CREATE DATABASE", FIXED_CATALOG),
+        ("create", "database" | "schema", _) if read_only => {
+            refuse("CREATE DATABASE", FIXED_CATALOG)
+        }
         ("create", "table", _) | ("create", "or", _) if read_only => {
-            let what = if words.iter().any(|x| x == "select") { "CREATE TABLE AS SELECT" } else { "CREATE TABLE" };
+            let what = if words.iter().any(|x| x == "select") {
+                "CREATE TABLE AS SELECT"
+            } else {
+                "CREATE TABLE"
+            };
             refuse(what, READ_ONLY)
         }
-        ("create", "view", _) | ("create", "temporary", _) if read_only => refuse("CREATE VIEW", READ_ONLY),
-        ("insert" | "delete" | "update" | "merge" | "drop" | "truncate" | "unload" | "vacuum" | "optimize" | "copy", _, _)
-            if read_only =>
-        {
-            refuse(&w(0).to_ascii_uppercase(), READ_ONLY)
+        ("create", "view", _) | ("create", "temporary", _) if read_only => {
+            refuse("CREATE VIEW", READ_ONLY)
         }
+        (
+            "insert" | "delete" | "update" | "merge" | "drop" | "truncate" | "unload" | "vacuum"
+            | "optimize" | "copy",
+            _,
+            _,
+        ) if read_only => refuse(&w(0).to_ascii_uppercase(), READ_ONLY),
         ("unload" | "vacuum" | "optimize", _, _) => refuse(&w(0).to_ascii_uppercase(), READ_ONLY),
         _ => Ok(()),
     }
@@ -50,9 +63,15 @@ mod tests {
     fn athena_table_management_gets_an_answer() {
         let msg = |s: &str| check(&words(s), true).unwrap_err().to_string();
         assert!(msg("MSCK REPAIR TABLE cloudtrail").contains("discovers partitions"));
-        assert!(msg("ALTER TABLE cloudtrail ADD PARTITION (region='x')").contains("discovers partitions"));
+        assert!(
+            msg("ALTER TABLE cloudtrail ADD PARTITION (region='x')")
+                .contains("discovers partitions")
+        );
         assert!(msg("CREATE EXTERNAL TABLE x (a string)").contains("catalog is fixed"));
-        assert!(msg("CREATE TABLE x WITH (format='ORC') AS SELECT 1").contains("CREATE TABLE AS SELECT"));
+        assert!(
+            msg("CREATE TABLE x WITH (format='ORC') AS SELECT 1")
+                .contains("CREATE TABLE AS SELECT")
+        );
         assert!(msg("INSERT INTO x SELECT 1").contains("--format parquet --output"));
         assert!(msg("DROP TABLE cloudtrail").contains("read-only"));
         assert!(msg("COPY (SELECT 1) TO 'x.parquet'").contains("read-only"));
@@ -60,7 +79,14 @@ mod tests {
 
     #[test]
     fn queries_and_browsing_pass() {
-        for s in ["SELECT 1", "WITH a AS (SELECT 1) SELECT * FROM a", "EXPLAIN SELECT 1", "SHOW TABLES", "DESCRIBE cloudtrail", "SET x = 1"] {
+        for s in [
+            "SELECT 1",
+            "WITH a AS (SELECT 1) SELECT * FROM a",
+            "EXPLAIN SELECT 1",
+            "SHOW TABLES",
+            "DESCRIBE cloudtrail",
+            "SET x = 1",
+        ] {
             assert!(check(&words(s), true).is_ok(), "{s}");
         }
         assert!(check(&words("CREATE VIEW v AS SELECT 1"), false).is_ok());

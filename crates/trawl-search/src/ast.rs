@@ -752,7 +752,10 @@ fn comma_names(f: &mut Formatter<'_>, names: &[Name]) -> fmt::Result {
 
 impl Display for SExpr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let operand = |f: &mut Formatter<'_>, e: &SExpr| wrap(f, e, matches!(e, SExpr::Binary(..)));
+        // `not` is not an atom, so it needs parentheses wherever an operand is expected.
+        let operand = |f: &mut Formatter<'_>, e: &SExpr| {
+            wrap(f, e, matches!(e, SExpr::Binary(..) | SExpr::Not(_)))
+        };
         match self {
             SExpr::Number(n) => f.write_str(n),
             SExpr::Str { text, single } => {

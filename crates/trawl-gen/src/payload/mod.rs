@@ -175,8 +175,58 @@ fn role<'a>(ctx: &'a Ctx, s: &Subject) -> &'a (String, &'static str, String) {
     &roles[(s.b % roles.len() as u64) as usize]
 }
 
-fn role_arn(j: &mut Json, ctx: &Ctx, r: &(String, &'static str, String)) {
-    account_arn(j, "iam", ctx, false, &["role", r.1, &r.0]);
+fn role_arn(j: &mut Json, ctx: &Ctx, name: &str, path: &str) {
+    account_arn(j, "iam", ctx, false, &["role", path, name]);
+}
+
+/// The role an `AssumeRole` call asks for, and the session name it gets.
+struct Assumption<'a> {
+    name: &'a str,
+    path: &'a str,
+    id: &'a str,
+    /// The workload's session name when an AWS service assumes the role; `None` for SDK sessions.
+    session: Option<&'a str>,
+}
+
+/// AWS services assume the roles of their own workloads (a Lambda function's role, with the function's name as
+/// session); everyone else assumes any role with an SDK-generated session name.
+fn assumption<'a>(ctx: &'a Ctx, s: &Subject) -> Assumption<'a> {
+    let p = ctx.principal;
+    if p.kind == Kind::AwsService {
+        let workloads = || {
+            ctx.acct
+                .principals
+                .iter()
+                .filter(|w| w.assumed_by.is_some() && w.assumed_by == p.invoked_by)
+        };
+        let count = workloads().count() as u64;
+        if let Some(w) = workloads().nth((s.b % count.max(1)) as usize) {
+            return Assumption {
+                name: &w.name,
+                path: w.path,
+                id: &w.unique_id,
+                session: Some(&w.sessions[((s.a >> 8) % w.sessions.len() as u64) as usize]),
+            };
+        }
+    }
+    let r = role(ctx, s);
+    Assumption {
+        name: &r.0,
+        path: r.1,
+        id: &r.2,
+        session: None,
+    }
+}
+
+/// Writes the role session name of an `AssumeRole` call (inside an open string).
+fn session_name(j: &mut Json, ctx: &Ctx, a: &Assumption) {
+    match a.session {
+        Some(name) => j.frag(name),
+        None => {
+            j.frag("botocore-session-");
+            j.frag_u64(ctx.time as u64);
+        }
+    }
 }
 
 fn user_name<'a>(ctx: &'a Ctx, s: &Subject) -> &'a str {
@@ -258,22 +308,15 @@ fn credentials(j: &mut Json, ctx: &Ctx, rng: &mut Rng, seconds: i64) {
     j.end_obj();
 }
 
-/// Writes the role session name used by `AssumeRole` (without quotes).
-fn session_name_raw(j: &mut Json, ctx: &Ctx, s: &Subject) {
-    if ctx.principal.kind == Kind::AwsService {
-        j.frag("aws-service-");
-        j.frag_u64(s.b % 1_000_000_000);
-    } else {
-        j.frag("botocore-session-");
-        j.frag_u64(ctx.time as u64);
-    }
-}
-
 /// Whether the call carries `additionalEventData`.
 pub(crate) fn has_additional(api: &Api) -> bool {
     matches!(
         api.shape,
-        Shape::S3Object | Shape::S3Bucket(_) | Shape::S3ListBuckets | Shape::ConsoleLogin | Shape::LambdaInvoke
+        Shape::S3Object
+            | Shape::S3Bucket(_)
+            | Shape::S3ListBuckets
+            | Shape::ConsoleLogin
+            | Shape::LambdaInvoke
     )
 }
 
@@ -287,7 +330,14 @@ pub(crate) fn additional(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject, rng: &
                 "https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_a1b2c3d4e5f6a7b8",
             );
             j.kv("MobileVersion", "No");
-            j.kv("MFAUsed", if ctx.principal.kind == Kind::Root { "Yes" } else { "No" });
+            j.kv(
+                "MFAUsed",
+                if ctx.principal.kind == Kind::Root {
+                    "Yes"
+                } else {
+                    "No"
+                },
+            );
             j.end_obj();
         }
         Shape::LambdaInvoke => {
@@ -381,8 +431,9 @@ pub(crate) fn resources(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
             j.end_obj();
         }
         Shape::StsAssumeRole => {
+            let a = assumption(ctx, s);
             resource(j, ctx, "AWS::IAM::Role", true);
-            role_arn(j, ctx, role(ctx, s));
+            role_arn(j, ctx, a.name, a.path);
             j.end_obj();
         }
         Shape::KmsCrypto | Shape::KmsKey | Shape::KmsRotate => {
@@ -402,7 +453,13 @@ pub(crate) fn resources(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
         }
         _ => {
             resource(j, ctx, "AWS::GuardDuty::Detector", true);
-            account_arn(j, "guardduty", ctx, true, &["detector/", &ctx.acct.detector]);
+            account_arn(
+                j,
+                "guardduty",
+                ctx,
+                true,
+                &["detector/", &ctx.acct.detector],
+            );
             j.end_obj();
         }
     }

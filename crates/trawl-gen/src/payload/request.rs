@@ -59,14 +59,14 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
             j.begin_str();
             object_key(j, ctx, s);
             j.end_str();
-            if api.name == "PutObject" && s.b % 3 == 0 {
+            if api.name == "PutObject" && s.b.is_multiple_of(3) {
                 j.kv("x-amz-server-side-encryption", "aws:kms");
             }
             j.end_obj();
         }
         Shape::Ec2Describe => {
             j.obj();
-            if s.b % 3 == 0 {
+            if s.b.is_multiple_of(3) {
                 instances_set(j, instance(ctx, s));
             } else {
                 j.key("instancesSet");
@@ -93,7 +93,10 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
             j.end_obj();
             j.end_arr();
             j.end_obj();
-            j.kv("instanceType", s.pick(&["t3.medium", "m6i.large", "c6g.xlarge", "t4g.small"]));
+            j.kv(
+                "instanceType",
+                s.pick(&["t3.medium", "m6i.large", "c6g.xlarge", "t4g.small"]),
+            );
             j.key("blockDeviceMapping");
             j.raw("{}");
             j.key("monitoring");
@@ -177,7 +180,11 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
         Shape::IamAttachUserPolicy => {
             j.obj();
             j.kv("userName", user_name(ctx, s));
-            j.kv("policyArn", ctx.target.map_or(s.pick(MANAGED_POLICIES), |t| t.policy_arn));
+            j.kv(
+                "policyArn",
+                ctx.target
+                    .map_or(s.pick(MANAGED_POLICIES), |t| t.policy_arn),
+            );
             j.end_obj();
         }
         Shape::IamAttachRolePolicy => {
@@ -189,10 +196,17 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
         Shape::IamPutUserPolicy => {
             j.obj();
             j.kv("userName", user_name(ctx, s));
-            j.kv("policyName", ctx.target.map_or("s3-app-assets-rw", |t| t.policy_name));
+            j.kv(
+                "policyName",
+                ctx.target.map_or("s3-app-assets-rw", |t| t.policy_name),
+            );
             j.kv(
                 "policyDocument",
-                if ctx.target.is_some() { INLINE_POLICY } else { SCOPED_POLICY },
+                if ctx.target.is_some() {
+                    INLINE_POLICY
+                } else {
+                    SCOPED_POLICY
+                },
             );
             j.end_obj();
         }
@@ -221,14 +235,15 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
             j.end_obj();
         }
         Shape::StsAssumeRole => {
+            let a = assumption(ctx, s);
             j.obj();
             j.key("roleArn");
-            role_arn(j, ctx, role(ctx, s));
+            role_arn(j, ctx, a.name, a.path);
             j.key("roleSessionName");
             j.begin_str();
-            session_name_raw(j, ctx, s);
+            session_name(j, ctx, &a);
             j.end_str();
-            if s.b % 2 == 0 {
+            if s.b.is_multiple_of(2) {
                 j.kn("durationSeconds", 3600);
             }
             j.end_obj();
@@ -251,7 +266,7 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
             }
             j.key("encryptionContext");
             j.obj();
-            if s.b % 2 == 0 {
+            if s.b.is_multiple_of(2) {
                 j.key("aws:s3:arn");
                 j.begin_str();
                 j.frag("arn:aws:s3:::");
@@ -267,7 +282,7 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
         Shape::KmsKey => {
             j.obj();
             j.key("keyId");
-            if s.b % 2 == 0 {
+            if s.b.is_multiple_of(2) {
                 key_arn(j, ctx, s);
             } else {
                 j.str(s.pick(&["alias/aws/s3", "alias/app-data", "alias/aws/secretsmanager"]));
@@ -278,7 +293,14 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
             j.obj();
             j.key("functionName");
             function_arn(j, ctx, s);
-            j.kv("invocationType", if s.b % 3 == 0 { "Event" } else { "RequestResponse" });
+            j.kv(
+                "invocationType",
+                if s.b.is_multiple_of(3) {
+                    "Event"
+                } else {
+                    "RequestResponse"
+                },
+            );
             j.end_obj();
         }
         Shape::LambdaFunction => {
@@ -343,7 +365,7 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
                     j.key("key");
                     j.raw(r#"{"pk":"HIDDEN_DUE_TO_SECURITY_REASONS","sk":"HIDDEN_DUE_TO_SECURITY_REASONS"}"#);
                     if api.name == "GetItem" {
-                        j.kb("consistentRead", s.b % 4 == 0);
+                        j.kb("consistentRead", s.b.is_multiple_of(4));
                     }
                 }
             }
@@ -357,7 +379,7 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
         Shape::Secret => {
             j.obj();
             j.key("secretId");
-            if s.b % 2 == 0 {
+            if s.b.is_multiple_of(2) {
                 j.begin_str();
                 j.frag("arn:aws:secretsmanager:");
                 j.frag(ctx.region);
@@ -412,7 +434,10 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
         }
         Shape::SsoRoleCredentials => {
             j.obj();
-            j.kv("roleName", s.pick(&["AdministratorAccess", "ReadOnlyAccess", "PowerUserAccess"]));
+            j.kv(
+                "roleName",
+                s.pick(&["AdministratorAccess", "ReadOnlyAccess", "PowerUserAccess"]),
+            );
             j.kv("accountId", &ctx.acct.id);
             j.end_obj();
         }
@@ -449,7 +474,10 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
             j.key("metric");
             j.obj();
             j.kv("namespace", "AWS/Lambda");
-            j.kv("metricName", s.pick2(&["Errors", "Invocations", "Duration", "Throttles"]));
+            j.kv(
+                "metricName",
+                s.pick2(&["Errors", "Invocations", "Duration", "Throttles"]),
+            );
             j.key("dimensions");
             j.arr();
             j.obj();
@@ -472,4 +500,3 @@ pub(crate) fn request(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject) {
         }
     }
 }
-

@@ -9,7 +9,11 @@ pub(crate) fn response(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject, rng: &mu
             j.obj();
             j.kv(
                 "x-amz-server-side-encryption",
-                if s.b % 3 == 0 { "aws:kms" } else { "AES256" },
+                if s.b.is_multiple_of(3) {
+                    "aws:kms"
+                } else {
+                    "AES256"
+                },
             );
             j.end_obj();
         }
@@ -50,7 +54,10 @@ pub(crate) fn response(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject, rng: &mu
             j.kn("amiLaunchIndex", 0);
             j.key("productCodes");
             j.raw("{}");
-            j.kv("instanceType", s.pick(&["t3.medium", "m6i.large", "c6g.xlarge", "t4g.small"]));
+            j.kv(
+                "instanceType",
+                s.pick(&["t3.medium", "m6i.large", "c6g.xlarge", "t4g.small"]),
+            );
             j.kn("launchTime", ctx.time as u64 * 1000);
             j.key("placement");
             j.obj();
@@ -250,25 +257,25 @@ pub(crate) fn response(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject, rng: &mu
             j.end_obj();
         }
         Shape::StsAssumeRole => {
-            let r = role(ctx, s);
+            let a = assumption(ctx, s);
             j.obj();
             credentials(j, ctx, rng, 3600);
             j.key("assumedRoleUser");
             j.obj();
             j.key("assumedRoleId");
             j.begin_str();
-            j.frag(&r.2);
+            j.frag(a.id);
             j.frag(":");
-            session_name_raw(j, ctx, s);
+            session_name(j, ctx, &a);
             j.end_str();
             j.key("arn");
             j.begin_str();
             j.frag("arn:aws:sts::");
             j.frag(&ctx.acct.id);
             j.frag(":assumed-role/");
-            j.frag(&r.0);
+            j.frag(a.name);
             j.frag("/");
-            session_name_raw(j, ctx, s);
+            session_name(j, ctx, &a);
             j.end_str();
             j.end_obj();
             j.end_obj();
@@ -323,4 +330,3 @@ pub(crate) fn response(j: &mut Json, ctx: &Ctx, api: &Api, s: &Subject, rng: &mu
         _ => j.null(),
     }
 }
-

@@ -47,20 +47,26 @@ fn element_at_type(t: &[DataType]) -> Result<DataType> {
             other => plan_err!("element_at: unexpected map entries type {other}"),
         },
         Some(DataType::Null) => Ok(DataType::Null),
-        Some(other) => plan_err!("element_at expects an array or a map as its first argument, got {other}"),
+        Some(other) => {
+            plan_err!("element_at expects an array or a map as its first argument, got {other}")
+        }
         None => plan_err!("element_at takes 2 arguments"),
     }
 }
 
 fn is_str(t: &DataType) -> bool {
-    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null)
+    matches!(
+        t,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
+    )
 }
 
 fn contains_type(t: &[DataType]) -> Result<DataType> {
     match (t.first(), t.get(1)) {
-        (Some(DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(_, _)), Some(_)) => {
-            Ok(DataType::Boolean)
-        }
+        (
+            Some(DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(_, _)),
+            Some(_),
+        ) => Ok(DataType::Boolean),
         (Some(a), Some(DataType::FixedSizeBinary(IP_WIDTH))) if is_str(a) => Ok(DataType::Boolean),
         (Some(a), Some(b)) if is_str(a) && is_str(b) => Ok(DataType::Boolean),
         (Some(a), Some(b)) => plan_err!(
@@ -97,7 +103,10 @@ fn element_at(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
             take_idx.append_null();
             continue;
         }
-        let (start, end) = (list.value_offsets()[r] as i64, list.value_offsets()[r + 1] as i64);
+        let (start, end) = (
+            list.value_offsets()[r] as i64,
+            list.value_offsets()[r + 1] as i64,
+        );
         let len = end - start;
         let i = idx.value(r);
         let pos = match i {
@@ -125,7 +134,10 @@ fn map_value(map: &ArrayRef, key: &ArrayRef) -> Result<ArrayRef> {
             continue;
         }
         let want = ScalarValue::try_from_array(&key, r)?;
-        let (start, end) = (map.value_offsets()[r] as usize, map.value_offsets()[r + 1] as usize);
+        let (start, end) = (
+            map.value_offsets()[r] as usize,
+            map.value_offsets()[r + 1] as usize,
+        );
         let mut found = None;
         for j in start..end {
             if ScalarValue::try_from_array(keys, j)? == want {
@@ -145,8 +157,11 @@ fn contains(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
         }
         (a, _) if is_str(a) => {
             let (s, sub) = (strings(&args[0])?, strings(&args[1])?);
-            let out: datafusion::arrow::array::BooleanArray =
-                s.iter().zip(sub.iter()).map(|(s, x)| Some(s?.contains(x?))).collect();
+            let out: datafusion::arrow::array::BooleanArray = s
+                .iter()
+                .zip(sub.iter())
+                .map(|(s, x)| Some(s?.contains(x?)))
+                .collect();
             Ok(arc(out))
         }
         _ => contains_element(args),
@@ -165,7 +180,10 @@ fn contains_element(args: &[ArrayRef]) -> Result<ArrayRef> {
             continue;
         }
         let want = ScalarValue::try_from_array(&needle, r)?;
-        let (start, end) = (list.value_offsets()[r] as usize, list.value_offsets()[r + 1] as usize);
+        let (start, end) = (
+            list.value_offsets()[r] as usize,
+            list.value_offsets()[r + 1] as usize,
+        );
         let (mut found, mut saw_null) = (false, false);
         for j in start..end {
             if values.is_null(j) {
@@ -175,7 +193,13 @@ fn contains_element(args: &[ArrayRef]) -> Result<ArrayRef> {
                 break;
             }
         }
-        out.append_option(if found { Some(true) } else if saw_null { None } else { Some(false) });
+        out.append_option(if found {
+            Some(true)
+        } else if saw_null {
+            None
+        } else {
+            Some(false)
+        });
     }
     Ok(arc(out.finish()))
 }
@@ -224,7 +248,12 @@ mod tests {
         assert_eq!(at(4), vec![None, None, None, None]);
         let zero = arc(Int64Array::from(vec![0; 4]));
         assert!(element_at(&[list(), zero.clone()], OnError::Fail).is_err());
-        assert_eq!(element_at(&[list(), zero], OnError::Null).unwrap().null_count(), 4);
+        assert_eq!(
+            element_at(&[list(), zero], OnError::Null)
+                .unwrap()
+                .null_count(),
+            4
+        );
     }
 
     #[test]
@@ -239,7 +268,11 @@ mod tests {
     fn contains_tests_cidr_membership() {
         let cidr = arc(StringArray::from(vec!["10.0.0.0/8", "10.0.0.0/8"]));
         let ips = super::super::ip::SPECS[0].kernel;
-        let ip = ips(&[arc(StringArray::from(vec!["10.1.2.3", "192.168.0.1"]))], OnError::Fail).unwrap();
+        let ip = ips(
+            &[arc(StringArray::from(vec!["10.1.2.3", "192.168.0.1"]))],
+            OnError::Fail,
+        )
+        .unwrap();
         let out = contains(&[cidr, ip], OnError::Fail).unwrap();
         let v: Vec<Option<bool>> = out.as_boolean().iter().collect();
         assert_eq!(v, vec![Some(true), Some(false)]);

@@ -73,7 +73,10 @@ impl ScalarUDFImpl for PinnedClock {
     }
 
     fn simplify(&self, _: Vec<Expr>, _: &SimplifyContext) -> Result<ExprSimplifyResult> {
-        Ok(ExprSimplifyResult::Simplified(Expr::Literal(self.value(), None)))
+        Ok(ExprSimplifyResult::Simplified(Expr::Literal(
+            self.value(),
+            None,
+        )))
     }
 }
 
@@ -89,7 +92,11 @@ pub(crate) fn pinned(at: DateTime<Utc>) -> Vec<ScalarUDF> {
         })
     };
     vec![
-        f("now", &["current_timestamp", "localtimestamp"], Reading::Timestamp),
+        f(
+            "now",
+            &["current_timestamp", "localtimestamp"],
+            Reading::Timestamp,
+        ),
         f("current_date", &["today"], Reading::Date),
         f("current_time", &[], Reading::Time),
     ]
@@ -101,12 +108,29 @@ mod tests {
 
     #[test]
     fn readings_come_from_the_pinned_instant() {
-        let at = DateTime::parse_from_rfc3339("2021-07-01T10:11:12Z").unwrap().with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2021-07-01T10:11:12Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let names: Vec<String> = pinned(at).iter().map(|u| u.name().to_string()).collect();
         assert_eq!(names, ["now", "current_date", "current_time"]);
-        let ts = PinnedClock { name: "now", aliases: vec![], reading: Reading::Timestamp, at, signature: Signature::nullary(Volatility::Stable) };
-        assert_eq!(ts.value(), ScalarValue::TimestampNanosecond(Some(1_625_134_272_000_000_000), Some("+00:00".into())));
-        let d = PinnedClock { reading: Reading::Date, ..ts };
+        let ts = PinnedClock {
+            name: "now",
+            aliases: vec![],
+            reading: Reading::Timestamp,
+            at,
+            signature: Signature::nullary(Volatility::Stable),
+        };
+        assert_eq!(
+            ts.value(),
+            ScalarValue::TimestampNanosecond(
+                Some(1_625_134_272_000_000_000),
+                Some("+00:00".into())
+            )
+        );
+        let d = PinnedClock {
+            reading: Reading::Date,
+            ..ts
+        };
         assert_eq!(d.value(), ScalarValue::Date32(Some(18809)));
     }
 }

@@ -15,8 +15,8 @@
 //! Invalid text is an error (NULL inside `try()`); so is an unknown unit or specifier.
 
 use chrono::{
-    DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime,
-    TimeZone, Timelike, Utc, Weekday,
+    DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Timelike, Utc, Weekday,
 };
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, Date32Array, Float64Array, Int64Array, StringBuilder,
@@ -30,17 +30,94 @@ use super::support::{Arg, OnError, Spec, arc, ints, ret_i64, ret_utf8, strings};
 
 /// Every date/time function of this module.
 pub(crate) const SPECS: &[Spec] = &[
-    Spec { name: "date_format", args: &[Arg::Time, Arg::Str], optional: 0, ret: ret_utf8, kernel: date_format, fallible: true },
-    Spec { name: "date_parse", args: &[Arg::Str, Arg::Str], optional: 0, ret: ret_ts_naive, kernel: date_parse, fallible: true },
-    Spec { name: "format_datetime", args: &[Arg::Time, Arg::Str], optional: 0, ret: ret_utf8, kernel: format_datetime, fallible: true },
-    Spec { name: "parse_datetime", args: &[Arg::Str, Arg::Str], optional: 0, ret: ret_ts_utc, kernel: parse_datetime, fallible: true },
-    Spec { name: "from_iso8601_timestamp", args: &[Arg::Str], optional: 0, ret: ret_ts_utc, kernel: from_iso8601_timestamp, fallible: true },
-    Spec { name: "from_iso8601_date", args: &[Arg::Str], optional: 0, ret: ret_date, kernel: from_iso8601_date, fallible: true },
-    Spec { name: "to_iso8601", args: &[Arg::Time], optional: 0, ret: ret_utf8, kernel: to_iso8601, fallible: false },
-    Spec { name: "date_add", args: &[Arg::Str, Arg::Int, Arg::Time], optional: 0, ret: ret_third, kernel: date_add, fallible: true },
-    Spec { name: "date_diff", args: &[Arg::Str, Arg::Time, Arg::Time], optional: 0, ret: ret_i64, kernel: date_diff, fallible: true },
-    Spec { name: "to_unixtime", args: &[Arg::Time], optional: 0, ret: ret_f64, kernel: to_unixtime, fallible: false },
-    Spec { name: "from_unixtime", args: &[Arg::Float], optional: 0, ret: ret_ts_utc, kernel: from_unixtime, fallible: false },
+    Spec {
+        name: "date_format",
+        args: &[Arg::Time, Arg::Str],
+        optional: 0,
+        ret: ret_utf8,
+        kernel: date_format,
+        fallible: true,
+    },
+    Spec {
+        name: "date_parse",
+        args: &[Arg::Str, Arg::Str],
+        optional: 0,
+        ret: ret_ts_naive,
+        kernel: date_parse,
+        fallible: true,
+    },
+    Spec {
+        name: "format_datetime",
+        args: &[Arg::Time, Arg::Str],
+        optional: 0,
+        ret: ret_utf8,
+        kernel: format_datetime,
+        fallible: true,
+    },
+    Spec {
+        name: "parse_datetime",
+        args: &[Arg::Str, Arg::Str],
+        optional: 0,
+        ret: ret_ts_utc,
+        kernel: parse_datetime,
+        fallible: true,
+    },
+    Spec {
+        name: "from_iso8601_timestamp",
+        args: &[Arg::Str],
+        optional: 0,
+        ret: ret_ts_utc,
+        kernel: from_iso8601_timestamp,
+        fallible: true,
+    },
+    Spec {
+        name: "from_iso8601_date",
+        args: &[Arg::Str],
+        optional: 0,
+        ret: ret_date,
+        kernel: from_iso8601_date,
+        fallible: true,
+    },
+    Spec {
+        name: "to_iso8601",
+        args: &[Arg::Time],
+        optional: 0,
+        ret: ret_utf8,
+        kernel: to_iso8601,
+        fallible: false,
+    },
+    Spec {
+        name: "date_add",
+        args: &[Arg::Str, Arg::Int, Arg::Time],
+        optional: 0,
+        ret: ret_third,
+        kernel: date_add,
+        fallible: true,
+    },
+    Spec {
+        name: "date_diff",
+        args: &[Arg::Str, Arg::Time, Arg::Time],
+        optional: 0,
+        ret: ret_i64,
+        kernel: date_diff,
+        fallible: true,
+    },
+    Spec {
+        name: "to_unixtime",
+        args: &[Arg::Time],
+        optional: 0,
+        ret: ret_f64,
+        kernel: to_unixtime,
+        fallible: false,
+    },
+    Spec {
+        name: "from_unixtime",
+        args: &[Arg::Float],
+        optional: 0,
+        ret: ret_ts_utc,
+        kernel: from_unixtime,
+        fallible: false,
+    },
 ];
 
 /// `timestamp(3) with time zone` (UTC).
@@ -70,7 +147,10 @@ fn ret_third(t: &[DataType]) -> Result<DataType> {
 
 /// A date/timestamp array as microseconds since the epoch (UTC).
 fn to_micros(a: &ArrayRef) -> Result<Int64Array> {
-    let t = cast(a, &DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())))?;
+    let t = cast(
+        a,
+        &DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+    )?;
     let p = t.as_primitive::<TimestampMicrosecondType>();
     Ok(Int64Array::new(p.values().clone(), p.nulls().cloned()))
 }
@@ -138,10 +218,16 @@ fn date_format(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
 }
 
 fn date_parse(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
-    parse_with("date_parse", args, on_error, DataType::Timestamp(TimeUnit::Millisecond, None), |s, f| {
-        let fmt = mysql_to_chrono(f)?;
-        parse_naive(s, &fmt).map(micros_of)
-    })
+    parse_with(
+        "date_parse",
+        args,
+        on_error,
+        DataType::Timestamp(TimeUnit::Millisecond, None),
+        |s, f| {
+            let fmt = mysql_to_chrono(f)?;
+            parse_naive(s, &fmt).map(micros_of)
+        },
+    )
 }
 
 fn format_datetime(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
@@ -149,7 +235,8 @@ fn format_datetime(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
         let fmt = joda_to_chrono(f)?;
         let mut s = String::new();
         use std::fmt::Write;
-        write!(s, "{}", dt.and_utc().format(&fmt)).map_err(|_| format!("cannot format with '{f}'"))?;
+        write!(s, "{}", dt.and_utc().format(&fmt))
+            .map_err(|_| format!("cannot format with '{f}'"))?;
         Ok(s)
     })
 }
@@ -208,7 +295,12 @@ pub(crate) fn mysql_format(dt: NaiveDateTime, fmt: &str) -> std::result::Result<
             'M' => dt.format("%B").to_string(),
             'm' => format!("{:02}", dt.month()),
             'p' => ampm.to_string(),
-            'r' => format!("{:02}:{:02}:{:02} {ampm}", h12(dt.hour()), dt.minute(), dt.second()),
+            'r' => format!(
+                "{:02}:{:02}:{:02} {ampm}",
+                h12(dt.hour()),
+                dt.minute(),
+                dt.second()
+            ),
             'S' | 's' => format!("{:02}", dt.second()),
             'T' => format!("{:02}:{:02}:{:02}", dt.hour(), dt.minute(), dt.second()),
             'v' => format!("{:02}", dt.iso_week().week()),
@@ -217,7 +309,9 @@ pub(crate) fn mysql_format(dt: NaiveDateTime, fmt: &str) -> std::result::Result<
             'Y' => format!("{:04}", dt.year()),
             'y' => format!("{:02}", dt.year().rem_euclid(100)),
             'D' | 'U' | 'u' | 'V' | 'w' | 'X' => {
-                return Err(format!("the date_format specifier %{spec} is not supported by Athena"));
+                return Err(format!(
+                    "the date_format specifier %{spec} is not supported by Athena"
+                ));
             }
             other => other.to_string(),
         };
@@ -263,7 +357,11 @@ pub(crate) fn mysql_to_chrono(fmt: &str) -> std::result::Result<String, String> 
             'r' => "%I:%M:%S %p",
             'j' => "%j",
             '%' => "%%",
-            other => return Err(format!("the date_parse specifier %{other} is not supported")),
+            other => {
+                return Err(format!(
+                    "the date_parse specifier %{other} is not supported"
+                ));
+            }
         });
     }
     Ok(out)
@@ -337,7 +435,11 @@ pub(crate) fn joda_to_chrono(pattern: &str) -> std::result::Result<String, Strin
             ('Z', 1) => "%z",
             ('Z', _) => "%:z",
             ('z', _) => "%Z",
-            _ => return Err(format!("the Joda pattern letter '{c}' is not supported (pattern '{pattern}')")),
+            _ => {
+                return Err(format!(
+                    "the Joda pattern letter '{c}' is not supported (pattern '{pattern}')"
+                ));
+            }
         });
     }
     Ok(out)
@@ -346,7 +448,11 @@ pub(crate) fn joda_to_chrono(pattern: &str) -> std::result::Result<String, Strin
 /// Parses an ISO-8601 date: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYY-Www[-D]`, `YYYY-DDD`.
 pub(crate) fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     let parts: Vec<&str> = s.split('-').collect();
-    let num = |p: &str, len: usize| (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten();
+    let num = |p: &str, len: usize| {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
     let year = num(parts.first()?, 4)? as i32;
     match parts.as_slice() {
         [_] => NaiveDate::from_ymd_opt(year, 1, 1),
@@ -407,7 +513,10 @@ pub(crate) fn parse_iso_timestamp(s: &str) -> std::result::Result<i64, String> {
         }
     };
     let tz = FixedOffset::east_opt(offset).ok_or_else(bad)?;
-    let local = tz.from_local_datetime(&date.and_time(time)).single().ok_or_else(bad)?;
+    let local = tz
+        .from_local_datetime(&date.and_time(time))
+        .single()
+        .ok_or_else(bad)?;
     Ok(local.with_timezone(&Utc).timestamp_micros())
 }
 
@@ -451,7 +560,9 @@ fn to_iso8601(args: &[ArrayRef], _: OnError) -> Result<ArrayRef> {
             continue;
         };
         match &t {
-            DataType::Date32 | DataType::Date64 => out.append_value(dt.format("%Y-%m-%d").to_string()),
+            DataType::Date32 | DataType::Date64 => {
+                out.append_value(dt.format("%Y-%m-%d").to_string())
+            }
             DataType::Timestamp(_, Some(_)) => {
                 out.append_value(dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
             }
@@ -499,7 +610,11 @@ fn is_date(t: &DataType) -> bool {
 
 fn add_months(dt: NaiveDateTime, n: i64) -> std::result::Result<NaiveDateTime, String> {
     let m = Months::new(u32::try_from(n.unsigned_abs()).map_err(|_| "month step out of range")?);
-    let r = if n >= 0 { dt.checked_add_months(m) } else { dt.checked_sub_months(m) };
+    let r = if n >= 0 {
+        dt.checked_add_months(m)
+    } else {
+        dt.checked_sub_months(m)
+    };
     r.ok_or_else(|| "result out of range".to_string())
 }
 
@@ -528,7 +643,8 @@ fn date_add(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
 }
 
 fn months_between(a: NaiveDateTime, b: NaiveDateTime) -> std::result::Result<i64, String> {
-    let mut m = (b.year() as i64 * 12 + b.month0() as i64) - (a.year() as i64 * 12 + a.month0() as i64);
+    let mut m =
+        (b.year() as i64 * 12 + b.month0() as i64) - (a.year() as i64 * 12 + a.month0() as i64);
     if m > 0 && add_months(a, m)? > b {
         m -= 1;
     } else if m < 0 && add_months(a, m)? < b {
@@ -560,7 +676,10 @@ fn date_diff(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
 
 fn to_unixtime(args: &[ArrayRef], _: OnError) -> Result<ArrayRef> {
     let us = to_micros(&args[0])?;
-    Ok(arc(us.iter().map(|v| v.map(|v| v as f64 / 1e6)).collect::<Float64Array>()))
+    Ok(arc(us
+        .iter()
+        .map(|v| v.map(|v| v as f64 / 1e6))
+        .collect::<Float64Array>()))
 }
 
 fn from_unixtime(args: &[ArrayRef], _: OnError) -> Result<ArrayRef> {
@@ -568,7 +687,9 @@ fn from_unixtime(args: &[ArrayRef], _: OnError) -> Result<ArrayRef> {
     let mut out = Vec::with_capacity(secs.len());
     for v in secs.as_primitive::<Float64Type>().iter() {
         out.push(match v {
-            Some(v) if v.is_finite() && v.abs() < 9.2e12 => Some((v * 1000.0).round() as i64 * 1000),
+            Some(v) if v.is_finite() && v.abs() < 9.2e12 => {
+                Some((v * 1000.0).round() as i64 * 1000)
+            }
             Some(v) => return exec_err!("from_unixtime: {v} is out of range"),
             None => None,
         });
@@ -592,7 +713,10 @@ mod tests {
             ("%Y-%m-%d %H:%i:%s", "2021-07-01 10:11:12"),
             ("%M %W %c %e %k %l %h", "July Thursday 7 1 10 10 10"),
             ("%f", "500000"),
-            ("%j %T %r %a %b %p %I", "182 10:11:12 10:11:12 AM Thu Jul AM 10"),
+            (
+                "%j %T %r %a %b %p %I",
+                "182 10:11:12 10:11:12 AM Thu Jul AM 10",
+            ),
             ("%v %x %y %%%q", "26 2021 21 %q"),
         ];
         for (fmt, want) in cases {
@@ -604,18 +728,33 @@ mod tests {
     #[test]
     fn date_parse_with_mysql_specifiers() {
         let f = mysql_to_chrono("%Y-%m-%d %H:%i:%s").unwrap();
-        assert_eq!(parse_naive("2021-07-01 10:11:12", &f).unwrap(), dt("2021-07-01 10:11:12"));
+        assert_eq!(
+            parse_naive("2021-07-01 10:11:12", &f).unwrap(),
+            dt("2021-07-01 10:11:12")
+        );
         let f = mysql_to_chrono("%Y/%m/%d").unwrap();
-        assert_eq!(parse_naive("2021/07/01", &f).unwrap(), dt("2021-07-01 00:00:00"));
+        assert_eq!(
+            parse_naive("2021/07/01", &f).unwrap(),
+            dt("2021-07-01 00:00:00")
+        );
         assert!(parse_naive("nope", &f).is_err());
         let f = mysql_to_chrono("%Y-%m-%d %H:%i:%s.%f").unwrap();
-        assert_eq!(parse_naive("2021-07-01 10:11:12.250", &f).unwrap(), dt("2021-07-01 10:11:12.25"));
+        assert_eq!(
+            parse_naive("2021-07-01 10:11:12.250", &f).unwrap(),
+            dt("2021-07-01 10:11:12.25")
+        );
     }
 
     #[test]
     fn joda_patterns_translate() {
-        assert_eq!(joda_to_chrono("yyyy-MM-dd'T'HH:mm:ss.SSSZ").unwrap(), "%Y-%m-%dT%H:%M:%S.%3f%z");
-        assert_eq!(joda_to_chrono("EEEE, MMMM d ''yy").unwrap(), "%A, %B %-d '%y");
+        assert_eq!(
+            joda_to_chrono("yyyy-MM-dd'T'HH:mm:ss.SSSZ").unwrap(),
+            "%Y-%m-%dT%H:%M:%S.%3f%z"
+        );
+        assert_eq!(
+            joda_to_chrono("EEEE, MMMM d ''yy").unwrap(),
+            "%A, %B %-d '%y"
+        );
         assert!(joda_to_chrono("yyyy G").is_err());
         let t = dt("2021-07-01 10:11:12.5");
         let f = joda_to_chrono("yyyy-MM-dd HH:mm:ss.SSS").unwrap();
@@ -629,10 +768,25 @@ mod tests {
         assert_eq!(parse_iso_timestamp("2021-07-01T12:11:12+02:00").unwrap(), z);
         assert_eq!(parse_iso_timestamp("2021-07-01T05:11:12-0500").unwrap(), z);
         assert_eq!(parse_iso_timestamp("2021-07-01T10:11:12").unwrap(), z);
-        assert_eq!(parse_iso_timestamp("2021-07-01T10:11:12.500Z").unwrap(), z + 500_000);
-        assert_eq!(parse_iso_timestamp("2021-07-01").unwrap(), micros_of(dt("2021-07-01 00:00:00")));
-        assert_eq!(parse_iso_timestamp("2021-07-01T10:11").unwrap(), z - 12_000_000);
-        for bad in ["", "yesterday", "2021-13-01", "2021-07-01T25:00:00Z", "2021-07-01T10:11:12+2"] {
+        assert_eq!(
+            parse_iso_timestamp("2021-07-01T10:11:12.500Z").unwrap(),
+            z + 500_000
+        );
+        assert_eq!(
+            parse_iso_timestamp("2021-07-01").unwrap(),
+            micros_of(dt("2021-07-01 00:00:00"))
+        );
+        assert_eq!(
+            parse_iso_timestamp("2021-07-01T10:11").unwrap(),
+            z - 12_000_000
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "2021-13-01",
+            "2021-07-01T25:00:00Z",
+            "2021-07-01T10:11:12+2",
+        ] {
             assert!(parse_iso_timestamp(bad).is_err(), "{bad}");
         }
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
@@ -645,20 +799,33 @@ mod tests {
 
     #[test]
     fn date_add_clamps_months_and_keeps_the_type() {
-        let ts = arc(TimestampMicrosecondArray::from(vec![micros_of(dt("2021-01-31 10:00:00"))]).with_timezone("UTC"));
+        let ts = arc(
+            TimestampMicrosecondArray::from(vec![micros_of(dt("2021-01-31 10:00:00"))])
+                .with_timezone("UTC"),
+        );
         let unit = |u: &str| arc(StringArray::from(vec![u]));
         let one = arc(Int64Array::from(vec![1]));
         let out = date_add(&[unit("month"), one.clone(), ts.clone()], OnError::Fail).unwrap();
         assert_eq!(out.data_type(), ts.data_type());
-        assert_eq!(to_micros(&out).unwrap().value(0), micros_of(dt("2021-02-28 10:00:00")));
+        assert_eq!(
+            to_micros(&out).unwrap().value(0),
+            micros_of(dt("2021-02-28 10:00:00"))
+        );
         let minus = arc(Int64Array::from(vec![-90]));
         let out = date_add(&[unit("minute"), minus, ts.clone()], OnError::Fail).unwrap();
-        assert_eq!(to_micros(&out).unwrap().value(0), micros_of(dt("2021-01-31 08:30:00")));
+        assert_eq!(
+            to_micros(&out).unwrap().value(0),
+            micros_of(dt("2021-01-31 08:30:00"))
+        );
         assert!(date_add(&[unit("fortnight"), one.clone(), ts], OnError::Fail).is_err());
         let date = arc(Date32Array::from(vec![18628]));
         assert!(date_add(&[unit("hour"), one.clone(), date.clone()], OnError::Fail).is_err());
         let out = date_add(&[unit("day"), one, date], OnError::Fail).unwrap();
-        assert_eq!(out.as_primitive::<datafusion::arrow::datatypes::Date32Type>().value(0), 18629);
+        assert_eq!(
+            out.as_primitive::<datafusion::arrow::datatypes::Date32Type>()
+                .value(0),
+            18629
+        );
     }
 
     #[test]
@@ -680,7 +847,12 @@ mod tests {
                 arc(TimestampMicrosecondArray::from(vec![micros_of(dt(b))])),
             ];
             let out = date_diff(&args, OnError::Fail).unwrap();
-            assert_eq!(out.as_primitive::<datafusion::arrow::datatypes::Int64Type>().value(0), want, "{u} {b}");
+            assert_eq!(
+                out.as_primitive::<datafusion::arrow::datatypes::Int64Type>()
+                    .value(0),
+                want,
+                "{u} {b}"
+            );
         }
     }
 }

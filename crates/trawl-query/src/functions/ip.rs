@@ -60,7 +60,10 @@ pub(crate) fn parse_cidr(s: &str) -> std::result::Result<([u8; 16], u32), String
         .ok_or_else(|| format!("'{s}' is not a CIDR block (expected address/prefix)"))?;
     let is_v4 = addr.trim().parse::<std::net::Ipv4Addr>().is_ok();
     let bytes = parse_ip(addr).map_err(|_| format!("'{s}' is not a CIDR block"))?;
-    let len: u32 = len.trim().parse().map_err(|_| format!("'{s}' has an invalid prefix length"))?;
+    let len: u32 = len
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' has an invalid prefix length"))?;
     let (max, shift) = if is_v4 { (32, 96) } else { (128, 0) };
     if len > max {
         return Err(format!("'{s}' has a prefix longer than {max} bits"));
@@ -73,7 +76,11 @@ pub(crate) fn in_cidr(net: &[u8; 16], prefix: u32, ip: &[u8]) -> bool {
     let (Ok(ip), n) = (<[u8; 16]>::try_from(ip), u128::from_be_bytes(*net)) else {
         return false;
     };
-    let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix) };
+    let mask = if prefix == 0 {
+        0
+    } else {
+        u128::MAX << (128 - prefix)
+    };
     (u128::from_be_bytes(ip) & mask) == (n & mask)
 }
 
@@ -109,8 +116,14 @@ mod tests {
 
     #[test]
     fn formats_back_to_text() {
-        assert_eq!(format_ip(&parse_ip("192.168.1.10").unwrap()), "192.168.1.10");
-        assert_eq!(format_ip(&parse_ip("2001:DB8:0:0::1").unwrap()), "2001:db8::1");
+        assert_eq!(
+            format_ip(&parse_ip("192.168.1.10").unwrap()),
+            "192.168.1.10"
+        );
+        assert_eq!(
+            format_ip(&parse_ip("2001:DB8:0:0::1").unwrap()),
+            "2001:db8::1"
+        );
     }
 
     #[test]

@@ -116,31 +116,46 @@ fn with_path<T>(
     Ok(())
 }
 
-
 fn json_extract_scalar(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
     let mut out = StringBuilder::new();
-    with_path("json_extract_scalar", args, on_error, |v| out.append_option(v), |v| {
-        let v = v?;
-        match v.as_bytes().first()? {
-            b'"' => decode_string(v.as_bytes(), 0).map(|(s, _)| s),
-            b'{' | b'[' | b'n' => None,
-            _ => Some(v.to_string()),
-        }
-    })?;
+    with_path(
+        "json_extract_scalar",
+        args,
+        on_error,
+        |v| out.append_option(v),
+        |v| {
+            let v = v?;
+            match v.as_bytes().first()? {
+                b'"' => decode_string(v.as_bytes(), 0).map(|(s, _)| s),
+                b'{' | b'[' | b'n' => None,
+                _ => Some(v.to_string()),
+            }
+        },
+    )?;
     Ok(arc(out.finish()))
 }
 
 fn json_extract(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
     let mut out = StringBuilder::new();
-    with_path("json_extract", args, on_error, |v| out.append_option(v), |v| v.map(compact))?;
+    with_path(
+        "json_extract",
+        args,
+        on_error,
+        |v| out.append_option(v),
+        |v| v.map(compact),
+    )?;
     Ok(arc(out.finish()))
 }
 
 fn json_size(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
     let mut out = Int64Builder::new();
-    with_path("json_size", args, on_error, |v| out.append_option(v), |v| {
-        Some(member_count(v?).unwrap_or(0) as i64)
-    })?;
+    with_path(
+        "json_size",
+        args,
+        on_error,
+        |v| out.append_option(v),
+        |v| Some(member_count(v?).unwrap_or(0) as i64),
+    )?;
     Ok(arc(out.finish()))
 }
 
@@ -151,7 +166,10 @@ fn json_array_length(args: &[ArrayRef], _: OnError) -> Result<ArrayRef> {
         .iter()
         .map(|d| {
             let v = root.find(d?)?;
-            v.starts_with('[').then(|| member_count(v)).flatten().map(|n| n as i64)
+            v.starts_with('[')
+                .then(|| member_count(v))
+                .flatten()
+                .map(|n| n as i64)
         })
         .collect();
     Ok(arc(out))
@@ -199,7 +217,9 @@ mod tests {
             arc(StringArray::from(vec![Some(path)])),
         ];
         let out = kernel(&args, OnError::Fail).unwrap();
-        let out = datafusion::arrow::compute::cast(&out, &datafusion::arrow::datatypes::DataType::Utf8).unwrap();
+        let out =
+            datafusion::arrow::compute::cast(&out, &datafusion::arrow::datatypes::DataType::Utf8)
+                .unwrap();
         let s = out.as_string::<i32>();
         (!s.is_null(0)).then(|| s.value(0).to_string())
     }
@@ -212,7 +232,10 @@ mod tests {
         assert_eq!(run(f, Some(DOC), "$.bucketName").as_deref(), Some("b1"));
         assert_eq!(run(f, Some(DOC), "$.isLogging").as_deref(), Some("false"));
         assert_eq!(run(f, Some(DOC), "$.n").as_deref(), Some("1.50"));
-        assert_eq!(run(f, Some(DOC), r#"$["x-amz-acl"][0]"#).as_deref(), Some("private"));
+        assert_eq!(
+            run(f, Some(DOC), r#"$["x-amz-acl"][0]"#).as_deref(),
+            Some("private")
+        );
         assert_eq!(run(f, Some(DOC), "$.items[0].id").as_deref(), Some("i-1"));
         assert_eq!(run(f, Some(DOC), "$.nil"), None);
         assert_eq!(run(f, Some(DOC), "$.o"), None);
@@ -232,9 +255,13 @@ mod tests {
 
     #[test]
     fn malformed_path_is_an_error_unless_in_try() {
-        let args: Vec<ArrayRef> =
-            vec![arc(StringArray::from(vec![DOC])), arc(StringArray::from(vec!["$.*"]))];
-        let err = json_extract_scalar(&args, OnError::Fail).unwrap_err().to_string();
+        let args: Vec<ArrayRef> = vec![
+            arc(StringArray::from(vec![DOC])),
+            arc(StringArray::from(vec!["$.*"])),
+        ];
+        let err = json_extract_scalar(&args, OnError::Fail)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("invalid JSON path"), "{err}");
         let out = json_extract_scalar(&args, OnError::Null).unwrap();
         assert!(out.is_null(0));
@@ -250,8 +277,10 @@ mod tests {
             None,
         ]))];
         let out = json_array_length(&args, OnError::Fail).unwrap();
-        let v: Vec<Option<i64>> =
-            out.as_primitive::<datafusion::arrow::datatypes::Int64Type>().iter().collect();
+        let v: Vec<Option<i64>> = out
+            .as_primitive::<datafusion::arrow::datatypes::Int64Type>()
+            .iter()
+            .collect();
         assert_eq!(v, vec![Some(3), None, None, None, None]);
         assert_eq!(run(json_size, Some(DOC), "$.o").as_deref(), Some("1"));
         assert_eq!(run(json_size, Some(DOC), "$.o.k").as_deref(), Some("2"));

@@ -30,24 +30,33 @@ impl JsonPath {
         let p = path.trim();
         let b = p.as_bytes();
         if b.first() != Some(&b'$') {
-            return Err(format!("invalid JSON path '{path}': it must start with '$'"));
+            return Err(format!(
+                "invalid JSON path '{path}': it must start with '$'"
+            ));
         }
         let mut i = 1;
         let mut steps = Vec::new();
         let err = |i: usize, what: &str| {
-            Err(format!("invalid JSON path '{path}' at position {}: {what}", i + 1))
+            Err(format!(
+                "invalid JSON path '{path}' at position {}: {what}",
+                i + 1
+            ))
         };
         while i < b.len() {
             match b[i] {
                 b'.' => {
                     let start = i + 1;
                     let mut j = start;
-                    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b':')
+                    while j < b.len()
+                        && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b':')
                     {
                         j += 1;
                     }
                     if j == start {
-                        return err(i, "expected a member name after '.' (wildcards and '..' are not supported)");
+                        return err(
+                            i,
+                            "expected a member name after '.' (wildcards and '..' are not supported)",
+                        );
                     }
                     steps.push(Step::Key(p[start..j].to_string()));
                     i = j;
@@ -336,7 +345,16 @@ mod tests {
 
     #[test]
     fn rejects_unsupported_paths() {
-        for bad in ["a.b", "$.*", "$..a", "$[-1]", "$[1:2]", "$[?(@.a)]", "$.", "$[\"a]"] {
+        for bad in [
+            "a.b",
+            "$.*",
+            "$..a",
+            "$[-1]",
+            "$[1:2]",
+            "$[?(@.a)]",
+            "$.",
+            "$[\"a]",
+        ] {
             assert!(JsonPath::parse(bad).is_err(), "{bad} should be rejected");
         }
         assert!(JsonPath::parse("$.*").unwrap_err().contains("position 2"));
@@ -347,13 +365,19 @@ mod tests {
         let doc = r#"{"a": {"b": [10, {"c": 1.50}]}, "x-amz-acl": ["private"], "a": 2}"#;
         assert_eq!(find(doc, "$.a.b[1].c").as_deref(), Some("1.50"));
         assert_eq!(find(doc, "$.a.b[0]").as_deref(), Some("10"));
-        assert_eq!(find(doc, r#"$["x-amz-acl"][0]"#).as_deref(), Some("\"private\""));
+        assert_eq!(
+            find(doc, r#"$["x-amz-acl"][0]"#).as_deref(),
+            Some("\"private\"")
+        );
         assert_eq!(find(doc, "$.a.b[2]"), None);
         assert_eq!(find(doc, "$.missing"), None);
         // First duplicate wins.
         assert!(find(doc, "$.a").unwrap().starts_with('{'));
         // An index on an object looks up the key "n".
-        assert_eq!(find(r#"{"0": "zero"}"#, "$[0]").as_deref(), Some("\"zero\""));
+        assert_eq!(
+            find(r#"{"0": "zero"}"#, "$[0]").as_deref(),
+            Some("\"zero\"")
+        );
         // A name on an array finds nothing.
         assert_eq!(find("[1,2]", "$.a"), None);
     }
@@ -372,7 +396,10 @@ mod tests {
 
     #[test]
     fn compacts_outside_strings_only() {
-        assert_eq!(compact(r#"{ "a" : [1, 2], "s": "x y\" z" }"#), r#"{"a":[1,2],"s":"x y\" z"}"#);
+        assert_eq!(
+            compact(r#"{ "a" : [1, 2], "s": "x y\" z" }"#),
+            r#"{"a":[1,2],"s":"x y\" z"}"#
+        );
     }
 
     #[test]

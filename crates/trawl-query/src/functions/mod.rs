@@ -21,7 +21,15 @@ use datafusion::logical_expr::ScalarUDF;
 pub use ip::{format_ip, ip_type, parse_ip};
 
 fn specs() -> impl Iterator<Item = &'static support::Spec> {
-    [json::SPECS, datetime::SPECS, strings::SPECS, arrays::SPECS, ip::SPECS].into_iter().flatten()
+    [
+        json::SPECS,
+        datetime::SPECS,
+        strings::SPECS,
+        arrays::SPECS,
+        ip::SPECS,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// Every scalar UDF of the pack (fallible functions also in their NULL-on-error variant).
@@ -31,7 +39,9 @@ pub fn scalar_udfs() -> Vec<ScalarUDF> {
 
 /// Name of the NULL-on-error variant of `name`, when trawl has one (used by `try(...)`).
 pub(crate) fn try_variant(name: &str) -> Option<String> {
-    specs().find(|s| s.fallible && s.name == name).map(|s| support::try_name(s.name))
+    specs()
+        .find(|s| s.fallible && s.name == name)
+        .map(|s| support::try_name(s.name))
 }
 
 #[cfg(test)]
@@ -47,7 +57,10 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(before, names.len());
-        assert_eq!(try_variant("json_parse").as_deref(), Some("__try_json_parse"));
+        assert_eq!(
+            try_variant("json_parse").as_deref(),
+            Some("__try_json_parse")
+        );
         assert_eq!(try_variant("json_format"), None);
         assert_eq!(try_variant("no_such_fn"), None);
     }

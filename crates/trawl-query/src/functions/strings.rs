@@ -75,7 +75,11 @@ pub(crate) const SPECS: &[Spec] = &[
 ];
 
 fn ret_list_utf8(_: &[DataType]) -> Result<DataType> {
-    Ok(DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))))
+    Ok(DataType::List(Arc::new(Field::new(
+        "item",
+        DataType::Utf8,
+        true,
+    ))))
 }
 
 fn replace(args: &[ArrayRef], _: OnError) -> Result<ArrayRef> {
@@ -201,7 +205,9 @@ pub(crate) fn compile(pattern: &str) -> std::result::Result<Regex, String> {
 fn group(re: &Regex, g: i64) -> std::result::Result<usize, String> {
     let groups = re.captures_len() as i64 - 1;
     if g < 0 || g > groups {
-        Err(format!("pattern has {groups} groups; cannot access group {g}"))
+        Err(format!(
+            "pattern has {groups} groups; cannot access group {g}"
+        ))
     } else {
         Ok(g as usize)
     }
@@ -214,14 +220,19 @@ fn regexp_extract(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> {
     let mut cache = RegexCache::new();
     let mut out = StringBuilder::new();
     for i in 0..s.len() {
-        let gi = g.as_ref().map_or(Some(0), |g| (!g.is_null(i)).then(|| g.value(i)));
+        let gi = g
+            .as_ref()
+            .map_or(Some(0), |g| (!g.is_null(i)).then(|| g.value(i)));
         let (false, false, Some(gi)) = (s.is_null(i), p.is_null(i), gi) else {
             out.append_null();
             continue;
         };
         let found = cache.get(p.value(i)).and_then(|re| {
             let n = group(&re, gi)?;
-            Ok(re.captures(s.value(i)).and_then(|c| c.get(n)).map(|m| m.as_str().to_string()))
+            Ok(re
+                .captures(s.value(i))
+                .and_then(|c| c.get(n))
+                .map(|m| m.as_str().to_string()))
         });
         out.append_option(on_error.row("regexp_extract", found)?.flatten());
     }
@@ -235,7 +246,9 @@ fn regexp_extract_all(args: &[ArrayRef], on_error: OnError) -> Result<ArrayRef> 
     let mut cache = RegexCache::new();
     let mut out = ListBuilder::new(StringBuilder::new());
     for i in 0..s.len() {
-        let gi = g.as_ref().map_or(Some(0), |g| (!g.is_null(i)).then(|| g.value(i)));
+        let gi = g
+            .as_ref()
+            .map_or(Some(0), |g| (!g.is_null(i)).then(|| g.value(i)));
         let (false, false, Some(gi)) = (s.is_null(i), p.is_null(i), gi) else {
             out.append(false);
             continue;
@@ -342,7 +355,10 @@ mod tests {
     }
 
     fn text(a: &ArrayRef) -> Vec<Option<String>> {
-        a.as_string::<i32>().iter().map(|v| v.map(String::from)).collect()
+        a.as_string::<i32>()
+            .iter()
+            .map(|v| v.map(String::from))
+            .collect()
     }
 
     fn lists(a: &ArrayRef) -> Vec<Option<Vec<Option<String>>>> {
@@ -352,23 +368,40 @@ mod tests {
 
     #[test]
     fn replace_two_and_three_args() {
-        let two = replace(&[s(&[Some("a-b-c"), None]), s(&[Some("-"), Some("-")])], OnError::Fail).unwrap();
+        let two = replace(
+            &[s(&[Some("a-b-c"), None]), s(&[Some("-"), Some("-")])],
+            OnError::Fail,
+        )
+        .unwrap();
         assert_eq!(text(&two), vec![Some("abc".into()), None]);
-        let three =
-            replace(&[s(&[Some("a-b-c")]), s(&[Some("-")]), s(&[Some("+")])], OnError::Fail).unwrap();
+        let three = replace(
+            &[s(&[Some("a-b-c")]), s(&[Some("-")]), s(&[Some("+")])],
+            OnError::Fail,
+        )
+        .unwrap();
         assert_eq!(text(&three), vec![Some("a+b+c".into())]);
     }
 
     #[test]
     fn split_with_and_without_limit() {
-        let out = split(&[s(&[Some("a.b.c"), None]), s(&[Some("."), Some(".")])], OnError::Fail).unwrap();
+        let out = split(
+            &[s(&[Some("a.b.c"), None]), s(&[Some("."), Some(".")])],
+            OnError::Fail,
+        )
+        .unwrap();
         assert_eq!(
             lists(&out),
-            vec![Some(vec![Some("a".into()), Some("b".into()), Some("c".into())]), None]
+            vec![
+                Some(vec![Some("a".into()), Some("b".into()), Some("c".into())]),
+                None
+            ]
         );
         let lim = arc(Int64Array::from(vec![2]));
         let out = split(&[s(&[Some("a.b.c")]), s(&[Some(".")]), lim], OnError::Fail).unwrap();
-        assert_eq!(lists(&out), vec![Some(vec![Some("a".into()), Some("b.c".into())])]);
+        assert_eq!(
+            lists(&out),
+            vec![Some(vec![Some("a".into()), Some("b.c".into())])]
+        );
         let zero = arc(Int64Array::from(vec![0]));
         assert!(split(&[s(&[Some("a")]), s(&[Some(".")]), zero], OnError::Fail).is_err());
     }
@@ -377,17 +410,28 @@ mod tests {
     fn split_part_is_one_based_and_null_past_the_end() {
         let idx = arc(Int64Array::from(vec![1, 3, 4]));
         let out = split_part(
-            &[s(&[Some("a:b:c"), Some("a:b:c"), Some("a:b:c")]), s(&[Some(":"), Some(":"), Some(":")]), idx],
+            &[
+                s(&[Some("a:b:c"), Some("a:b:c"), Some("a:b:c")]),
+                s(&[Some(":"), Some(":"), Some(":")]),
+                idx,
+            ],
             OnError::Fail,
         )
         .unwrap();
         assert_eq!(text(&out), vec![Some("a".into()), Some("c".into()), None]);
         let zero = arc(Int64Array::from(vec![0]));
-        let err = split_part(&[s(&[Some("a")]), s(&[Some(":")]), zero.clone()], OnError::Fail)
-            .unwrap_err()
-            .to_string();
+        let err = split_part(
+            &[s(&[Some("a")]), s(&[Some(":")]), zero.clone()],
+            OnError::Fail,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("greater than zero"), "{err}");
-        assert!(split_part(&[s(&[Some("a")]), s(&[Some(":")]), zero], OnError::Null).unwrap().is_null(0));
+        assert!(
+            split_part(&[s(&[Some("a")]), s(&[Some(":")]), zero], OnError::Null)
+                .unwrap()
+                .is_null(0)
+        );
     }
 
     #[test]
@@ -405,25 +449,40 @@ mod tests {
 
     #[test]
     fn regexp_extract_all_lists_every_match() {
-        let out = regexp_extract_all(&[s(&[Some("a1b22c333")]), s(&[Some(r"\d+")])], OnError::Fail).unwrap();
+        let out = regexp_extract_all(
+            &[s(&[Some("a1b22c333")]), s(&[Some(r"\d+")])],
+            OnError::Fail,
+        )
+        .unwrap();
         assert_eq!(
             lists(&out),
-            vec![Some(vec![Some("1".into()), Some("22".into()), Some("333".into())])]
+            vec![Some(vec![
+                Some("1".into()),
+                Some("22".into()),
+                Some("333".into())
+            ])]
         );
     }
 
     #[test]
     fn regexp_replace_replaces_every_match_with_java_references() {
         let out = regexp_replace(
-            &[s(&[Some("1a 2b 3c")]), s(&[Some(r"(\d)([a-z])")]), s(&[Some("$2$1")])],
+            &[
+                s(&[Some("1a 2b 3c")]),
+                s(&[Some(r"(\d)([a-z])")]),
+                s(&[Some("$2$1")]),
+            ],
             OnError::Fail,
         )
         .unwrap();
         assert_eq!(text(&out), vec![Some("a1 b2 c3".into())]);
         let out = regexp_replace(&[s(&[Some("a1b2")]), s(&[Some(r"\d")])], OnError::Fail).unwrap();
         assert_eq!(text(&out), vec![Some("ab".into())]);
-        let out = regexp_replace(&[s(&[Some("x")]), s(&[Some("x")]), s(&[Some(r"\$1")])], OnError::Fail)
-            .unwrap();
+        let out = regexp_replace(
+            &[s(&[Some("x")]), s(&[Some("x")]), s(&[Some(r"\$1")])],
+            OnError::Fail,
+        )
+        .unwrap();
         assert_eq!(text(&out), vec![Some("$1".into())]);
     }
 
@@ -442,6 +501,10 @@ mod tests {
         let err = compile("a(?=b)").unwrap_err();
         assert!(err.contains("look-around"), "{err}");
         assert!(compile("(a)\\1").unwrap_err().contains("back-reference"));
-        assert!(compile("[").unwrap_err().contains("invalid regular expression"));
+        assert!(
+            compile("[")
+                .unwrap_err()
+                .contains("invalid regular expression")
+        );
     }
 }

@@ -155,8 +155,10 @@ impl PrestoUdf {
 }
 
 fn is_string(t: &DataType) -> bool {
-    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null)
-        || matches!(t, DataType::Dictionary(_, v) if is_string(v))
+    matches!(
+        t,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
+    ) || matches!(t, DataType::Dictionary(_, v) if is_string(v))
 }
 
 impl ScalarUDFImpl for PrestoUdf {
@@ -179,7 +181,11 @@ impl ScalarUDFImpl for PrestoUdf {
             return plan_err!(
                 "{} takes {} argument(s), got {}; usage: {}",
                 self.spec.name,
-                if min == max { min.to_string() } else { format!("{min} to {max}") },
+                if min == max {
+                    min.to_string()
+                } else {
+                    format!("{min} to {max}")
+                },
                 arg_types.len(),
                 self.usage()
             );
@@ -197,9 +203,10 @@ impl ScalarUDFImpl for PrestoUdf {
                         DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
                             Some(t.clone())
                         }
-                        DataType::Null => {
-                            Some(DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())))
-                        }
+                        DataType::Null => Some(DataType::Timestamp(
+                            TimeUnit::Millisecond,
+                            Some("UTC".into()),
+                        )),
                         _ => None,
                     },
                     Arg::Any => Some(t.clone()),
@@ -226,7 +233,10 @@ impl ScalarUDFImpl for PrestoUdf {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let all_scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let all_scalar = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
         let out = (self.spec.kernel)(&arrays, self.on_error)?;
         if all_scalar && out.len() == 1 {
@@ -241,7 +251,9 @@ impl ScalarUDFImpl for PrestoUdf {
 pub(crate) fn strings(a: &ArrayRef) -> Result<Cow<'_, StringArray>> {
     match a.as_string_opt::<i32>() {
         Some(s) => Ok(Cow::Borrowed(s)),
-        None => Ok(Cow::Owned(cast(a, &DataType::Utf8)?.as_string::<i32>().clone())),
+        None => Ok(Cow::Owned(
+            cast(a, &DataType::Utf8)?.as_string::<i32>().clone(),
+        )),
     }
 }
 

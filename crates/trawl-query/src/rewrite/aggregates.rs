@@ -19,8 +19,12 @@ use super::ast::{is_bare, p, parse_expr, plain_args, rename, simple_name};
 
 /// Rewrites one expression node (its children are already rewritten).
 pub(crate) fn rewrite(expr: &mut Expr) -> Result<(), String> {
-    let Expr::Function(f) = expr else { return Ok(()) };
-    let Some(name) = simple_name(f) else { return Ok(()) };
+    let Expr::Function(f) = expr else {
+        return Ok(());
+    };
+    let Some(name) = simple_name(f) else {
+        return Ok(());
+    };
     match name.as_str() {
         "count_if" => {
             let b = match plain_args(f).as_deref() {
@@ -41,7 +45,9 @@ pub(crate) fn rewrite(expr: &mut Expr) -> Result<(), String> {
             let dir = if name == "max_by" { "DESC" } else { "ASC" };
             let (x, y) = (p(args[0]), p(args[1]));
             let sql = match args.get(2) {
-                None => format!("first_value({x} ORDER BY {y} {dir} NULLS LAST) FILTER (WHERE {y} IS NOT NULL)"),
+                None => format!(
+                    "first_value({x} ORDER BY {y} {dir} NULLS LAST) FILTER (WHERE {y} IS NOT NULL)"
+                ),
                 Some(n) => format!(
                     "array_slice(array_agg({x} ORDER BY {y} {dir} NULLS LAST) FILTER (WHERE {y} IS NOT NULL), 1, {})",
                     p(n)
@@ -50,12 +56,17 @@ pub(crate) fn rewrite(expr: &mut Expr) -> Result<(), String> {
             *expr = parse_expr(&sql)?;
         }
         "approx_percentile" => {
-            let args = plain_args(f).filter(|a| (2..=3).contains(&a.len()) && is_bare(f)).ok_or_else(|| {
-                format!("approx_percentile(x, [w,] p) is supported as a plain aggregate: `{f}`")
-            })?;
+            let args = plain_args(f)
+                .filter(|a| (2..=3).contains(&a.len()) && is_bare(f))
+                .ok_or_else(|| {
+                    format!("approx_percentile(x, [w,] p) is supported as a plain aggregate: `{f}`")
+                })?;
             let x = p(args[0]);
             let one = |pct: &Expr| match args.len() {
-                2 => format!("approx_percentile_cont(CAST({} AS DOUBLE)) WITHIN GROUP (ORDER BY {x})", p(pct)),
+                2 => format!(
+                    "approx_percentile_cont(CAST({} AS DOUBLE)) WITHIN GROUP (ORDER BY {x})",
+                    p(pct)
+                ),
                 _ => format!(
                     "approx_percentile_cont_with_weight({}, CAST({} AS DOUBLE)) WITHIN GROUP (ORDER BY {x})",
                     p(args[1]),
@@ -89,7 +100,10 @@ mod tests {
 
     #[test]
     fn count_if_keeps_window_and_filter() {
-        assert_eq!(run("count_if(a > 1)").unwrap(), "count(CASE WHEN (a > 1) THEN 1 END)");
+        assert_eq!(
+            run("count_if(a > 1)").unwrap(),
+            "count(CASE WHEN (a > 1) THEN 1 END)"
+        );
         assert_eq!(
             run("count_if(a) OVER (PARTITION BY b)").unwrap(),
             "count(CASE WHEN (a) THEN 1 END) OVER (PARTITION BY b)"
@@ -103,7 +117,11 @@ mod tests {
             run("max_by(x, y)").unwrap(),
             "first_value((x) ORDER BY (y) DESC NULLS LAST) FILTER (WHERE (y) IS NOT NULL)"
         );
-        assert!(run("min_by(x, y, 2)").unwrap().starts_with("array_slice(array_agg((x) ORDER BY (y) ASC"));
+        assert!(
+            run("min_by(x, y, 2)")
+                .unwrap()
+                .starts_with("array_slice(array_agg((x) ORDER BY (y) ASC")
+        );
         assert!(run("max_by(x) OVER ()").is_err());
     }
 
@@ -113,8 +131,16 @@ mod tests {
             run("approx_percentile(x, 0.5)").unwrap(),
             "approx_percentile_cont(CAST((0.5) AS DOUBLE)) WITHIN GROUP (ORDER BY (x))"
         );
-        assert!(run("approx_percentile(x, ARRAY[0.5, 0.9])").unwrap().starts_with("make_array(approx_percentile_cont(CAST((0.5) AS DOUBLE))"));
-        assert!(run("approx_percentile(x, w, 0.5)").unwrap().contains("with_weight((w), CAST((0.5) AS DOUBLE))"));
+        assert!(
+            run("approx_percentile(x, ARRAY[0.5, 0.9])")
+                .unwrap()
+                .starts_with("make_array(approx_percentile_cont(CAST((0.5) AS DOUBLE))")
+        );
+        assert!(
+            run("approx_percentile(x, w, 0.5)")
+                .unwrap()
+                .contains("with_weight((w), CAST((0.5) AS DOUBLE))")
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub(crate) fn simple_name(f: &Function) -> Option<String> {
 pub(crate) fn plain_args(f: &Function) -> Option<Vec<&Expr>> {
     match &f.args {
         FunctionArguments::None => Some(vec![]),
-        FunctionArguments::List(list) if list.duplicate_treatment.is_none() && list.clauses.is_empty() => {
+        FunctionArguments::List(list)
+            if list.duplicate_treatment.is_none() && list.clauses.is_empty() =>
+        {
             list.args
                 .iter()
                 .map(|a| match a {
@@ -37,7 +39,10 @@ pub(crate) fn plain_args(f: &Function) -> Option<Vec<&Expr>> {
 
 /// Whether the call has no `OVER`, `FILTER`, `WITHIN GROUP` or null treatment.
 pub(crate) fn is_bare(f: &Function) -> bool {
-    f.over.is_none() && f.filter.is_none() && f.within_group.is_empty() && f.null_treatment.is_none()
+    f.over.is_none()
+        && f.filter.is_none()
+        && f.within_group.is_empty()
+        && f.null_treatment.is_none()
 }
 
 /// Replaces the function's name (keeping its arguments and clauses).
@@ -64,13 +69,19 @@ mod tests {
 
     #[test]
     fn reads_calls() {
-        let Expr::Function(f) = parse_expr("Foo(a, b + 1)").unwrap() else { panic!() };
+        let Expr::Function(f) = parse_expr("Foo(a, b + 1)").unwrap() else {
+            panic!()
+        };
         assert_eq!(simple_name(&f).as_deref(), Some("foo"));
         assert_eq!(plain_args(&f).unwrap().len(), 2);
         assert!(is_bare(&f));
-        let Expr::Function(f) = parse_expr("count(DISTINCT a)").unwrap() else { panic!() };
+        let Expr::Function(f) = parse_expr("count(DISTINCT a)").unwrap() else {
+            panic!()
+        };
         assert!(plain_args(&f).is_none());
-        let Expr::Function(f) = parse_expr("s.f(a)").unwrap() else { panic!() };
+        let Expr::Function(f) = parse_expr("s.f(a)").unwrap() else {
+            panic!()
+        };
         assert!(simple_name(&f).is_none());
     }
 

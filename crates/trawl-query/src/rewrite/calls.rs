@@ -45,7 +45,12 @@ const FIELDS: &[(&str, &str)] = &[
 /// Rewrites one expression node (its children are already rewritten).
 pub(crate) fn rewrite(expr: &mut Expr) -> Result<(), String> {
     match expr {
-        Expr::Cast { kind, expr: inner, data_type, .. } if is_ipaddress(data_type) => {
+        Expr::Cast {
+            kind,
+            expr: inner,
+            data_type,
+            ..
+        } if is_ipaddress(data_type) => {
             let name = match kind {
                 CastKind::Cast => "ipaddress".to_string(),
                 _ => try_variant("ipaddress").unwrap_or_else(|| "ipaddress".into()),
@@ -53,16 +58,23 @@ pub(crate) fn rewrite(expr: &mut Expr) -> Result<(), String> {
             *expr = parse_expr(&format!("{name}({})", p(inner)))?;
         }
         Expr::Function(f) => {
-            let Some(name) = simple_name(f) else { return Ok(()) };
+            let Some(name) = simple_name(f) else {
+                return Ok(());
+            };
             let replacement = match name.as_str() {
                 "if" => {
-                    let args = checked_args(f, "if", 2..=3, "if(condition, true_value[, false_value])")?;
+                    let args =
+                        checked_args(f, "if", 2..=3, "if(condition, true_value[, false_value])")?;
                     let otherwise = args.get(2).map_or("NULL".to_string(), |e| p(e));
-                    Some(format!("CASE WHEN {} THEN {} ELSE {otherwise} END", p(args[0]), p(args[1])))
+                    Some(format!(
+                        "CASE WHEN {} THEN {} ELSE {otherwise} END",
+                        p(args[0]),
+                        p(args[1])
+                    ))
                 }
-                "date" if plain_args(f).is_some_and(|a| a.len() == 1) && is_bare(f) => {
-                    Some(format!("CAST({} AS DATE)", p(plain_args(f).unwrap_or_default()[0])))
-                }
+                "date" if plain_args(f).is_some_and(|a| a.len() == 1) && is_bare(f) => Some(
+                    format!("CAST({} AS DATE)", p(plain_args(f).unwrap_or_default()[0])),
+                ),
                 "try" => {
                     let args = checked_args(f, "try", 1..=1, "try(expression)")?;
                     let mut inner = args[0].clone();
@@ -70,10 +82,16 @@ pub(crate) fn rewrite(expr: &mut Expr) -> Result<(), String> {
                     *expr = inner;
                     return Ok(());
                 }
-                other => FIELDS.iter().find(|(n, _)| *n == other).and_then(|(_, field)| {
-                    let args = plain_args(f).filter(|a| a.len() == 1 && is_bare(f))?;
-                    Some(format!("CAST(date_part('{field}', {}) AS BIGINT)", p(args[0])))
-                }),
+                other => FIELDS
+                    .iter()
+                    .find(|(n, _)| *n == other)
+                    .and_then(|(_, field)| {
+                        let args = plain_args(f).filter(|a| a.len() == 1 && is_bare(f))?;
+                        Some(format!(
+                            "CAST(date_part('{field}', {}) AS BIGINT)",
+                            p(args[0])
+                        ))
+                    }),
             };
             if let Some(sql) = replacement {
                 *expr = parse_expr(&sql)?;
@@ -116,7 +134,11 @@ pub(crate) fn make_try(expr: &mut Expr) {
                     rename(f, &t);
                 }
             }
-            Expr::BinaryOp { op: BinaryOperator::Divide | BinaryOperator::Modulo, right, .. } => {
+            Expr::BinaryOp {
+                op: BinaryOperator::Divide | BinaryOperator::Modulo,
+                right,
+                ..
+            } => {
                 if let Ok(guarded) = parse_expr(&format!("nullif({}, 0)", p(right))) {
                     **right = guarded;
                 }
@@ -145,15 +167,27 @@ mod tests {
 
     #[test]
     fn if_becomes_case() {
-        assert_eq!(run("if(a > 1, 'x')").unwrap(), "CASE WHEN (a > 1) THEN ('x') ELSE NULL END");
-        assert_eq!(run("if(a, 1, 2)").unwrap(), "CASE WHEN (a) THEN (1) ELSE (2) END");
+        assert_eq!(
+            run("if(a > 1, 'x')").unwrap(),
+            "CASE WHEN (a > 1) THEN ('x') ELSE NULL END"
+        );
+        assert_eq!(
+            run("if(a, 1, 2)").unwrap(),
+            "CASE WHEN (a) THEN (1) ELSE (2) END"
+        );
         assert!(run("if(a)").unwrap_err().contains("usage"));
     }
 
     #[test]
     fn field_extractors_and_date() {
-        assert_eq!(run("day_of_week(ts)").unwrap(), "CAST(date_part('isodow', (ts)) AS BIGINT)");
-        assert_eq!(run("hour(ts)").unwrap(), "CAST(date_part('hour', (ts)) AS BIGINT)");
+        assert_eq!(
+            run("day_of_week(ts)").unwrap(),
+            "CAST(date_part('isodow', (ts)) AS BIGINT)"
+        );
+        assert_eq!(
+            run("hour(ts)").unwrap(),
+            "CAST(date_part('hour', (ts)) AS BIGINT)"
+        );
         assert_eq!(run("date(x)").unwrap(), "CAST((x) AS DATE)");
         // A column named like a function is untouched.
         assert_eq!(run("day").unwrap(), "day");
@@ -162,12 +196,18 @@ mod tests {
     #[test]
     fn ipaddress_casts() {
         assert_eq!(run("CAST(s AS IPADDRESS)").unwrap(), "ipaddress((s))");
-        assert_eq!(run("TRY_CAST(s AS ipaddress)").unwrap(), "__try_ipaddress((s))");
+        assert_eq!(
+            run("TRY_CAST(s AS ipaddress)").unwrap(),
+            "__try_ipaddress((s))"
+        );
     }
 
     #[test]
     fn try_guards_casts_functions_and_division() {
-        assert_eq!(run("try(CAST(x AS BIGINT))").unwrap(), "TRY_CAST(x AS BIGINT)");
+        assert_eq!(
+            run("try(CAST(x AS BIGINT))").unwrap(),
+            "TRY_CAST(x AS BIGINT)"
+        );
         assert_eq!(run("try(json_parse(x))").unwrap(), "__try_json_parse(x)");
         assert_eq!(run("try(a / b)").unwrap(), "a / nullif((b), 0)");
         assert_eq!(run("try(upper(x))").unwrap(), "upper(x)");

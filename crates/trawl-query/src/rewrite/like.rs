@@ -5,7 +5,16 @@ use datafusion::sql::sqlparser::ast::{Expr, Value};
 
 /// Rewrites one expression node.
 pub(crate) fn rewrite(expr: &mut Expr) {
-    let (Expr::Like { pattern, escape_char: None, .. } | Expr::ILike { pattern, escape_char: None, .. }) = expr
+    let (Expr::Like {
+        pattern,
+        escape_char: None,
+        ..
+    }
+    | Expr::ILike {
+        pattern,
+        escape_char: None,
+        ..
+    }) = expr
     else {
         return;
     };

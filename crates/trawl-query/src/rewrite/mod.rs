@@ -7,14 +7,15 @@
 //! 3. statement check ([`crate::statements`]): Athena table-management gets an answer;
 //! 4. parse each statement with DataFusion's parser (Generic dialect);
 //! 5. AST passes (sqlparser `VisitorMut`): [`fetch`], [`unnest`] and [`path`] per query;
-//!    [`like`], [`calls`] and [`aggregates`] per expression; an output-name pass that keeps a
-//!    rewritten select item named as written (`count_if(x)` rather than the expression it
-//!    became).
+//!    [`like`], [`calls`] and [`aggregates`] per expression; [`guards`] per `WHERE` / `HAVING`;
+//!    an output-name pass that keeps a rewritten select item named as written (`count_if(x)`
+//!    rather than the expression it became).
 
 pub(crate) mod aggregates;
 pub(crate) mod ast;
 pub(crate) mod calls;
 pub(crate) mod fetch;
+pub(crate) mod guards;
 pub(crate) mod like;
 pub(crate) mod path;
 pub(crate) mod tokens;
@@ -44,8 +45,12 @@ pub(crate) struct Prepared {
 
 /// Runs the token passes, the statement check, the parser and the AST passes.
 pub(crate) fn prepare(sql: &str, read_only: bool, recursion_limit: usize) -> Result<Vec<Prepared>> {
-    let statements = tokens::prepare(sql).map_err(|e| DataFusionError::SQL(Box::new(
-        datafusion::sql::sqlparser::parser::ParserError::ParserError(e)), None))?;
+    let statements = tokens::prepare(sql).map_err(|e| {
+        DataFusionError::SQL(
+            Box::new(datafusion::sql::sqlparser::parser::ParserError::ParserError(e)),
+            None,
+        )
+    })?;
     let mut out = Vec::with_capacity(statements.len());
     for toks in statements {
         crate::statements::check(&tokens::leading_words(&toks, 64), read_only)?;
@@ -55,7 +60,9 @@ pub(crate) fn prepare(sql: &str, read_only: bool, recursion_limit: usize) -> Res
             .build()?
             .parse_statements()?;
         let (Some(mut statement), None) = (parsed.pop_front(), parsed.pop_front()) else {
-            return Err(DataFusionError::Plan("expected exactly one statement between semicolons".into()));
+            return Err(DataFusionError::Plan(
+                "expected exactly one statement between semicolons".into(),
+            ));
         };
         apply_passes(&mut statement)?;
         out.push(Prepared { statement });
@@ -66,7 +73,10 @@ pub(crate) fn prepare(sql: &str, read_only: bool, recursion_limit: usize) -> Res
 /// Returns the SQL each statement of `sql` becomes after the compatibility layer (what
 /// DataFusion plans); useful to see what a notebook query turns into.
 pub fn rewrite_sql(sql: &str) -> Result<Vec<String>> {
-    Ok(prepare(sql, true, 50)?.into_iter().map(|p| p.statement.to_string()).collect())
+    Ok(prepare(sql, true, 50)?
+        .into_iter()
+        .map(|p| p.statement.to_string())
+        .collect())
 }
 
 fn apply_passes(stmt: &mut DFStatement) -> Result<()> {
@@ -111,7 +121,9 @@ impl VisitorMut for AthenaPass {
             s.projection
                 .iter()
                 .map(|item| match item {
-                    SelectItem::UnnamedExpr(e) if !matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) => {
+                    SelectItem::UnnamedExpr(e)
+                        if !matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) =>
+                    {
                         Some(e.to_string())
                     }
                     _ => None,
@@ -122,12 +134,20 @@ impl VisitorMut for AthenaPass {
     }
 
     fn post_visit_select(&mut self, s: &mut Select) -> ControlFlow<String> {
+        if let Err(m) =
+            guards::rewrite(&mut s.selection).and_then(|()| guards::rewrite(&mut s.having))
+        {
+            return ControlFlow::Break(m);
+        }
         let before = self.names.pop().unwrap_or_default();
         for (item, old) in s.projection.iter_mut().zip(before) {
             if let (SelectItem::UnnamedExpr(e), Some(old)) = (&*item, old)
                 && e.to_string() != old
             {
-                *item = SelectItem::ExprWithAlias { expr: e.clone(), alias: Ident::with_quote('"', old) };
+                *item = SelectItem::ExprWithAlias {
+                    expr: e.clone(),
+                    alias: Ident::with_quote('"', old),
+                };
             }
         }
         ControlFlow::Continue(())
@@ -153,7 +173,10 @@ mod tests {
     #[test]
     fn placeholders_are_substituted() {
         assert_eq!(
-            substitute_notebook_placeholders(r#"SELECT * FROM "{db_name}"."cloudtrail""#, "security_analysis"),
+            substitute_notebook_placeholders(
+                r#"SELECT * FROM "{db_name}"."cloudtrail""#,
+                "security_analysis"
+            ),
             r#"SELECT * FROM "security_analysis"."cloudtrail""#
         );
     }
@@ -161,7 +184,9 @@ mod tests {
     #[test]
     fn the_whole_pipeline_composes() {
         assert_eq!(
-            one(r#"SELECT count_if("errorCode" IS NOT NULL), If(x, 1) AS y FROM "CloudTrail" FETCH FIRST 3 ROWS ONLY"#),
+            one(
+                r#"SELECT count_if("errorCode" IS NOT NULL), If(x, 1) AS y FROM "CloudTrail" FETCH FIRST 3 ROWS ONLY"#
+            ),
             r#"SELECT count(CASE WHEN ("errorcode" IS NOT NULL) THEN 1 END) AS "count_if(""errorcode"" IS NOT NULL)", CASE WHEN (x) THEN (1) ELSE NULL END AS y FROM "cloudtrail" LIMIT 3"#
         );
         assert_eq!(
@@ -173,7 +198,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_problem() {
-        let e = rewrite_sql("MSCK REPAIR TABLE cloudtrail").unwrap_err().to_string();
+        let e = rewrite_sql("MSCK REPAIR TABLE cloudtrail")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("discovers partitions"), "{e}");
         let e = rewrite_sql("SELECT if(a) FROM t").unwrap_err().to_string();
         assert!(e.contains("usage: if("), "{e}");

@@ -16,7 +16,9 @@ use datafusion::sql::sqlparser::ast::{
     visit_expressions,
 };
 
-use crate::catalog::{ATHENA_CATALOG, DEFAULT_CATALOG, Layout, PATH_COLUMN, TRAWL_SCHEMA, VIEW_SCHEMAS};
+use crate::catalog::{
+    ATHENA_CATALOG, DEFAULT_CATALOG, Layout, PATH_COLUMN, TRAWL_SCHEMA, VIEW_SCHEMAS,
+};
 
 /// Whether the node mentions the `"$path"` column.
 pub(crate) fn mentions_path<V: datafusion::sql::sqlparser::ast::Visit>(node: &V) -> bool {
@@ -26,7 +28,11 @@ pub(crate) fn mentions_path<V: datafusion::sql::sqlparser::ast::Visit>(node: &V)
             Expr::CompoundIdentifier(parts) => parts.last().is_some_and(|i| i.value == PATH_COLUMN),
             _ => false,
         };
-        if hit { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        if hit {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
     })
     .is_break()
 }
@@ -40,11 +46,18 @@ struct Redirect;
 
 /// The layout a table name refers to, if it names one of the views.
 fn view_of(name: &ObjectName) -> Option<Layout> {
-    let parts: Vec<&str> = name.0.iter().map(|p| p.as_ident().map_or("", |i| i.value.as_str())).collect();
+    let parts: Vec<&str> = name
+        .0
+        .iter()
+        .map(|p| p.as_ident().map_or("", |i| i.value.as_str()))
+        .collect();
     let (schema_ok, table) = match parts.as_slice() {
         [t] => (true, *t),
         [s, t] => (VIEW_SCHEMAS.contains(s), *t),
-        [c, s, t] => ((*c == DEFAULT_CATALOG || *c == ATHENA_CATALOG) && VIEW_SCHEMAS.contains(s), *t),
+        [c, s, t] => (
+            (*c == DEFAULT_CATALOG || *c == ATHENA_CATALOG) && VIEW_SCHEMAS.contains(s),
+            *t,
+        ),
         _ => (false, ""),
     };
     schema_ok.then(|| Layout::by_name(table)).flatten()
@@ -54,7 +67,12 @@ impl VisitorMut for Redirect {
     type Break = ();
 
     fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
-        if let TableFactor::Table { name, alias, args: None, .. } = factor
+        if let TableFactor::Table {
+            name,
+            alias,
+            args: None,
+            ..
+        } = factor
             && let Some(layout) = view_of(name)
         {
             if alias.is_none() {
@@ -99,6 +117,9 @@ mod tests {
             r#"SELECT c."$path" FROM trawl."cloudtrail_logs$path" c"#
         );
         assert_eq!(run("SELECT * FROM cloudtrail"), "SELECT * FROM cloudtrail");
-        assert_eq!(run(r#"SELECT "$path" FROM other.cloudtrail"#), r#"SELECT "$path" FROM other.cloudtrail"#);
+        assert_eq!(
+            run(r#"SELECT "$path" FROM other.cloudtrail"#),
+            r#"SELECT "$path" FROM other.cloudtrail"#
+        );
     }
 }

@@ -13,7 +13,7 @@
 
 use datafusion::sql::sqlparser::dialect::GenericDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
-use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace, Word};
+use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Word};
 
 /// One statement's tokens, ready for the parser.
 pub(crate) type StatementTokens = Vec<TokenWithSpan>;
@@ -38,7 +38,10 @@ pub(crate) fn prepare(sql: &str) -> Result<Vec<StatementTokens>, String> {
 }
 
 fn push_statement(out: &mut Vec<StatementTokens>, stmt: StatementTokens) {
-    if stmt.iter().any(|t| !matches!(t.token, Token::Whitespace(_))) {
+    if stmt
+        .iter()
+        .any(|t| !matches!(t.token, Token::Whitespace(_)))
+    {
         out.push(stmt);
     }
 }
@@ -62,7 +65,9 @@ fn is_ws(t: &Token) -> bool {
 /// Whether the token can end an operand (so a following `:` is not a parameter marker).
 fn ends_operand(t: &Token) -> bool {
     match t {
-        Token::Number(_, _) | Token::RParen | Token::RBracket | Token::SingleQuotedString(_) => true,
+        Token::Number(_, _) | Token::RParen | Token::RBracket | Token::SingleQuotedString(_) => {
+            true
+        }
         Token::Word(w) => w.keyword == Keyword::NoKeyword || w.quote_style.is_some(),
         _ => false,
     }
@@ -87,7 +92,9 @@ fn rewrite(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
                     while iter.peek().is_some_and(|n| is_ws(&n.token)) {
                         ws.extend(iter.next());
                     }
-                    if let Some(lit) = iter.next_if(|n| matches!(n.token, Token::SingleQuotedString(_))) {
+                    if let Some(lit) =
+                        iter.next_if(|n| matches!(n.token, Token::SingleQuotedString(_)))
+                    {
                         let span = t.span;
                         let mk = |token| TokenWithSpan { token, span };
                         out.push(mk(Token::Word(Word {
@@ -114,7 +121,11 @@ fn rewrite(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
                 }
             }
             Token::Colon => {
-                let prev = out.iter().rev().find(|t| !is_ws(&t.token)).map(|t| &t.token);
+                let prev = out
+                    .iter()
+                    .rev()
+                    .find(|t| !is_ws(&t.token))
+                    .map(|t| &t.token);
                 let name = match iter.peek().map(|n| &n.token) {
                     Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.value.to_lowercase()),
                     _ => None,
@@ -131,11 +142,15 @@ fn rewrite(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     out
 }
 
-/// The statement's text as the parser will see it (for error messages and tests).
+/// The statement's text as the parser will see it.
+#[cfg(test)]
 pub(crate) fn render(stmt: &[TokenWithSpan]) -> String {
+    use datafusion::sql::sqlparser::tokenizer::Whitespace;
     stmt.iter()
         .map(|t| match &t.token {
-            Token::Whitespace(Whitespace::SingleLineComment { .. } | Whitespace::MultiLineComment(_)) => " ".to_string(),
+            Token::Whitespace(
+                Whitespace::SingleLineComment { .. } | Whitespace::MultiLineComment(_),
+            ) => " ".to_string(),
             other => other.to_string(),
         })
         .collect::<String>()
@@ -156,26 +171,46 @@ mod tests {
     #[test]
     fn lower_cases_identifiers_but_not_literals() {
         assert_eq!(
-            one(r#"SELECT "eventName", useridentity."userName" FROM "Security_Analysis"."CloudTrail" WHERE x LIKE '%Abc%'"#),
+            one(
+                r#"SELECT "eventName", useridentity."userName" FROM "Security_Analysis"."CloudTrail" WHERE x LIKE '%Abc%'"#
+            ),
             r#"select "eventname", useridentity."username" from "security_analysis"."cloudtrail" where x like '%Abc%'"#
         );
-        assert_eq!(one(r#"SELECT "username with Spaces" FROM t"#), r#"select "username with spaces" from t"#);
+        assert_eq!(
+            one(r#"SELECT "username with Spaces" FROM t"#),
+            r#"select "username with spaces" from t"#
+        );
     }
 
     #[test]
     fn typed_literals_become_calls() {
-        assert_eq!(one("SELECT IPADDRESS '10.0.0.1' < ip"), "select ipaddress('10.0.0.1') < ip");
-        assert_eq!(one("SELECT JSON '{\"A\":1}'"), "select json_parse('{\"A\":1}')");
+        assert_eq!(
+            one("SELECT IPADDRESS '10.0.0.1' < ip"),
+            "select ipaddress('10.0.0.1') < ip"
+        );
+        assert_eq!(
+            one("SELECT JSON '{\"A\":1}'"),
+            "select json_parse('{\"A\":1}')"
+        );
         // A column that happens to be called json is left alone.
         assert_eq!(one("SELECT json FROM t"), "select json from t");
     }
 
     #[test]
     fn parameters_are_numbered_and_named() {
-        assert_eq!(one("SELECT * FROM t WHERE a = ? AND b = ?"), "select * from t where a = $1 and b = $2");
-        assert_eq!(one("SELECT * FROM t WHERE a = :User AND b IN (:x, $3)"), "select * from t where a = $user and b in ($x, $3)");
+        assert_eq!(
+            one("SELECT * FROM t WHERE a = ? AND b = ?"),
+            "select * from t where a = $1 and b = $2"
+        );
+        assert_eq!(
+            one("SELECT * FROM t WHERE a = :User AND b IN (:x, $3)"),
+            "select * from t where a = $user and b in ($x, $3)"
+        );
         // Slices and casts keep their colons.
-        assert_eq!(one("SELECT a[1:2], b::int FROM t"), "select a[1:2], b::int from t");
+        assert_eq!(
+            one("SELECT a[1:2], b::int FROM t"),
+            "select a[1:2], b::int from t"
+        );
     }
 
     #[test]

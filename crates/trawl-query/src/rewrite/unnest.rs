@@ -59,15 +59,19 @@ fn rewrite_set(body: &mut SetExpr, renames: &mut HashMap<String, String>) -> Res
             // Comma form: `FROM x, UNNEST(...)` joins the UNNEST to the item before it.
             let mut i = 1;
             while i < select.from.len() {
-                if matches!(select.from[i].relation, TableFactor::UNNEST { .. }) && select.from[i].joins.is_empty() {
+                if matches!(select.from[i].relation, TableFactor::UNNEST { .. })
+                    && select.from[i].joins.is_empty()
+                {
                     let item = select.from.remove(i);
-                    select.from[i - 1].joins.push(datafusion::sql::sqlparser::ast::Join {
-                        relation: item.relation,
-                        global: false,
-                        join_operator: JoinOperator::CrossJoin(
-                            datafusion::sql::sqlparser::ast::JoinConstraint::None,
-                        ),
-                    });
+                    select.from[i - 1]
+                        .joins
+                        .push(datafusion::sql::sqlparser::ast::Join {
+                            relation: item.relation,
+                            global: false,
+                            join_operator: JoinOperator::CrossJoin(
+                                datafusion::sql::sqlparser::ast::JoinConstraint::None,
+                            ),
+                        });
                 } else {
                     i += 1;
                 }
@@ -96,7 +100,10 @@ fn is_unnest_join(op: &JoinOperator) -> Option<Result<(), String>> {
     }
 }
 
-fn fold_joins(twj: &mut TableWithJoins, renames: &mut HashMap<String, String>) -> Result<(), String> {
+fn fold_joins(
+    twj: &mut TableWithJoins,
+    renames: &mut HashMap<String, String>,
+) -> Result<(), String> {
     let mut seen_plain_join = false;
     let mut i = 0;
     while i < twj.joins.len() {
@@ -127,7 +134,9 @@ fn fold_joins(twj: &mut TableWithJoins, renames: &mut HashMap<String, String>) -
 /// The name the left relation's columns are qualified with.
 fn left_alias(f: &TableFactor) -> Result<String, String> {
     match f {
-        TableFactor::Table { alias: Some(a), .. } | TableFactor::Derived { alias: Some(a), .. } => Ok(a.name.value.clone()),
+        TableFactor::Table { alias: Some(a), .. } | TableFactor::Derived { alias: Some(a), .. } => {
+            Ok(a.name.value.clone())
+        }
         TableFactor::Table { name, .. } => name
             .0
             .last()
@@ -161,8 +170,19 @@ fn q(name: &str) -> String {
 
 /// Builds the derived table replacing `left CROSS JOIN UNNEST(...)`; returns it and the UNNEST's
 /// alias name (to re-qualify).
-fn fold(left: &TableFactor, l: &str, unnest: &TableFactor) -> Result<(TableFactor, Option<String>), String> {
-    let TableFactor::UNNEST { alias, array_exprs, with_offset, with_ordinality, .. } = unnest else {
+fn fold(
+    left: &TableFactor,
+    l: &str,
+    unnest: &TableFactor,
+) -> Result<(TableFactor, Option<String>), String> {
+    let TableFactor::UNNEST {
+        alias,
+        array_exprs,
+        with_offset,
+        with_ordinality,
+        ..
+    } = unnest
+    else {
         return Err("expected UNNEST".into());
     };
     if *with_offset {
@@ -171,7 +191,11 @@ fn fold(left: &TableFactor, l: &str, unnest: &TableFactor) -> Result<(TableFacto
     let alias = alias.as_ref().filter(|a| !a.columns.is_empty()).ok_or(
         "UNNEST(...) needs a table alias with column names, e.g. CROSS JOIN UNNEST(resources) AS t(r)",
     )?;
-    let cols: Vec<&str> = alias.columns.iter().map(|c| c.name.value.as_str()).collect();
+    let cols: Vec<&str> = alias
+        .columns
+        .iter()
+        .map(|c| c.name.value.as_str())
+        .collect();
     let n_values = cols.len() - usize::from(*with_ordinality);
     let mut items = vec![format!("{}.*", q(l))];
     if array_exprs.len() == 1 && n_values > 1 {
@@ -192,7 +216,11 @@ fn fold(left: &TableFactor, l: &str, unnest: &TableFactor) -> Result<(TableFacto
             ));
         }
         for (f, c) in fields.iter().zip(&cols) {
-            items.push(format!("get_field(unnest({}), '{f}') AS {}", p(&array_exprs[0]), q(c)));
+            items.push(format!(
+                "get_field(unnest({}), '{f}') AS {}",
+                p(&array_exprs[0]),
+                q(c)
+            ));
         }
     } else if array_exprs.len() == n_values {
         for (e, c) in array_exprs.iter().zip(&cols) {
@@ -203,7 +231,11 @@ fn fold(left: &TableFactor, l: &str, unnest: &TableFactor) -> Result<(TableFacto
             "UNNEST of {} array(s) needs {} column alias(es){}, got {}",
             array_exprs.len(),
             array_exprs.len() + usize::from(*with_ordinality),
-            if *with_ordinality { " (the last one for the ordinality)" } else { "" },
+            if *with_ordinality {
+                " (the last one for the ordinality)"
+            } else {
+                ""
+            },
             cols.len()
         ));
     }
@@ -212,11 +244,23 @@ fn fold(left: &TableFactor, l: &str, unnest: &TableFactor) -> Result<(TableFacto
             .iter()
             .map(|e| format!("CAST(cardinality({}) AS BIGINT)", p(e)))
             .collect::<Vec<_>>();
-        let n = if longest.len() == 1 { longest[0].clone() } else { format!("greatest({})", longest.join(", ")) };
-        items.push(format!("unnest(range(1, {n} + 1)) AS {}", q(cols[cols.len() - 1])));
+        let n = if longest.len() == 1 {
+            longest[0].clone()
+        } else {
+            format!("greatest({})", longest.join(", "))
+        };
+        items.push(format!(
+            "unnest(range(1, {n} + 1)) AS {}",
+            q(cols[cols.len() - 1])
+        ));
     }
-    let sql = format!("SELECT * FROM (SELECT {} FROM {left}) AS {}", items.join(", "), q(l));
-    let mut stmts = Parser::parse_sql(&GenericDialect {}, &sql).map_err(|e| format!("internal UNNEST rewrite failed: {e}"))?;
+    let sql = format!(
+        "SELECT * FROM (SELECT {} FROM {left}) AS {}",
+        items.join(", "),
+        q(l)
+    );
+    let mut stmts = Parser::parse_sql(&GenericDialect {}, &sql)
+        .map_err(|e| format!("internal UNNEST rewrite failed: {e}"))?;
     match stmts.pop() {
         Some(Statement::Query(mut query)) => match *query.body {
             SetExpr::Select(ref mut s) if s.from.len() == 1 => {
@@ -234,7 +278,9 @@ mod tests {
 
     fn run(sql: &str) -> Result<String, String> {
         let mut stmts = Parser::parse_sql(&GenericDialect {}, sql).unwrap();
-        let Statement::Query(query) = &mut stmts[0] else { panic!() };
+        let Statement::Query(query) = &mut stmts[0] else {
+            panic!()
+        };
         rewrite(query)?;
         Ok(query.to_string())
     }
@@ -249,18 +295,47 @@ mod tests {
 
     #[test]
     fn ordinality_comma_form_and_fields() {
-        let out = run("SELECT x, n FROM cloudtrail c, UNNEST(c.resources) WITH ORDINALITY AS u(x, n)").unwrap();
-        assert!(out.contains(r#"unnest(range(1, CAST(cardinality((c.resources)) AS BIGINT) + 1)) AS "n""#), "{out}");
-        let out = run("SELECT arn FROM cloudtrail CROSS JOIN UNNEST(resources) AS t(arn, accountid, type)").unwrap();
-        assert!(out.contains(r#"get_field(unnest((resources)), 'accountid') AS "accountid""#), "{out}");
+        let out =
+            run("SELECT x, n FROM cloudtrail c, UNNEST(c.resources) WITH ORDINALITY AS u(x, n)")
+                .unwrap();
+        assert!(
+            out.contains(
+                r#"unnest(range(1, CAST(cardinality((c.resources)) AS BIGINT) + 1)) AS "n""#
+            ),
+            "{out}"
+        );
+        let out = run(
+            "SELECT arn FROM cloudtrail CROSS JOIN UNNEST(resources) AS t(arn, accountid, type)",
+        )
+        .unwrap();
+        assert!(
+            out.contains(r#"get_field(unnest((resources)), 'accountid') AS "accountid""#),
+            "{out}"
+        );
     }
 
     #[test]
     fn unsupported_forms_are_explained() {
-        assert!(run("SELECT 1 FROM a LEFT JOIN UNNEST(a.x) AS t(y) ON TRUE").unwrap_err().contains("LEFT JOIN"));
-        assert!(run("SELECT 1 FROM a CROSS JOIN UNNEST(a.x) AS t").unwrap_err().contains("column names"));
-        assert!(run("SELECT 1 FROM a JOIN b ON a.i = b.i CROSS JOIN UNNEST(b.x) AS t(y)").unwrap_err().contains("single table"));
-        assert!(run("SELECT 1 FROM a CROSS JOIN UNNEST(a.x) AS t(p, q)").unwrap_err().contains("resources"));
+        assert!(
+            run("SELECT 1 FROM a LEFT JOIN UNNEST(a.x) AS t(y) ON TRUE")
+                .unwrap_err()
+                .contains("LEFT JOIN")
+        );
+        assert!(
+            run("SELECT 1 FROM a CROSS JOIN UNNEST(a.x) AS t")
+                .unwrap_err()
+                .contains("column names")
+        );
+        assert!(
+            run("SELECT 1 FROM a JOIN b ON a.i = b.i CROSS JOIN UNNEST(b.x) AS t(y)")
+                .unwrap_err()
+                .contains("single table")
+        );
+        assert!(
+            run("SELECT 1 FROM a CROSS JOIN UNNEST(a.x) AS t(p, q)")
+                .unwrap_err()
+                .contains("resources")
+        );
         // A standalone UNNEST of a literal is DataFusion's business.
         assert!(run("SELECT * FROM UNNEST(ARRAY[1, 2]) AS t(x)").is_ok());
     }

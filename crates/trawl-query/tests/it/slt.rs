@@ -56,7 +56,10 @@ impl AsyncDB for TrawlDb {
                 rows.push(row.map_err(err)?);
             }
         }
-        Ok(DBOutput::Rows { types: vec![DefaultColumnType::Any; ncols], rows })
+        Ok(DBOutput::Rows {
+            types: vec![DefaultColumnType::Any; ncols],
+            rows,
+        })
     }
 
     async fn shutdown(&mut self) {}
@@ -67,8 +70,14 @@ impl AsyncDB for TrawlDb {
 }
 
 async fn run_file(name: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/slt").join(name);
-    let mut runner = sqllogictest::Runner::new(|| async { Ok::<_, SltError>(TrawlDb { session: super::lake::session().await }) });
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/slt")
+        .join(name);
+    let mut runner = sqllogictest::Runner::new(|| async {
+        Ok::<_, SltError>(TrawlDb {
+            session: super::lake::session().await,
+        })
+    });
     if let Err(e) = runner.run_file_async(&path).await {
         panic!("{}", e.display(true));
     }

@@ -126,7 +126,7 @@ fn stages_print_canonically() {
         ("* | eval x = a-1", "* | eval x = a-1"),
         (
             "* | eval x = not a == b and c",
-            "* | eval x = not (a == b) and c",
+            "* | eval x = (not (a == b)) and c",
         ),
         (
             "* | eval x = MATH.ROUND(2.5), y = 'q'",
@@ -140,6 +140,10 @@ fn stages_print_canonically() {
         ("* | head", "* | head 10"),
         ("* | tail(3)", "* | tail 3"),
         ("* | sort a, b asc, c desc", "* | sort a, b, c desc"),
+        (
+            "* | eval x = -(not 1) + (not b)",
+            "* | eval x = - (not 1) + (not b)",
+        ),
     ];
     for (input, want) in cases {
         assert_eq!(canon(input), want, "{input}");

@@ -157,6 +157,6 @@ async fn errors_render_a_caret_under_the_problem() {
         text.starts_with("error[E-SYN]: row count `0` must be an integer of at least 1"),
         "{text}"
     );
-    let caret = format!("1 | eventName: GetObject | head 0\n  | {}^", " ".repeat(29));
+    let caret = format!("1 | eventName: GetObject | head 0\n  | {}^", " ".repeat(28));
     assert!(text.contains(&caret), "{text}");
 }

@@ -2,124 +2,15 @@
 //!
 //! Everything here is derived from the seed alone, so every worker thread sees the same world.
 
+mod habits;
+
+use habits::*;
+pub(crate) use habits::{
+    CONSOLE_AGENTS, FUNCTIONS, MANAGED_POLICIES, PARAMETERS, PLANTED_USER, REGIONS, SECRETS, TABLES,
+};
+
 use crate::catalog::{ApiId, api, api_id};
 use crate::rng::{Rng, Weighted, derive, mix64};
-
-/// Regions in the order they are assigned; the first is always us-east-1, where global services log.
-pub(crate) const REGIONS: &[&str] = &[
-    "us-east-1",
-    "us-west-2",
-    "eu-west-1",
-    "ap-southeast-2",
-    "eu-central-1",
-    "ap-northeast-1",
-    "us-east-2",
-    "ca-central-1",
-    "sa-east-1",
-    "ap-south-1",
-    "eu-north-1",
-    "us-west-1",
-];
-
-/// The IAM user whose access key is stolen in the planted incident (account 0). One search token.
-pub(crate) const PLANTED_USER: &str = "legacy_backup_svc";
-
-/// Lambda functions present in every account.
-pub(crate) const FUNCTIONS: &[&str] = &[
-    "orders-api",
-    "image-resizer",
-    "nightly-report",
-    "payments-webhook",
-];
-/// DynamoDB tables present in every account.
-pub(crate) const TABLES: &[&str] = &["orders", "sessions", "inventory", "customers", "idempotency-keys"];
-/// Secrets Manager secret names.
-pub(crate) const SECRETS: &[&str] = &[
-    "prod/orders/db-credentials",
-    "prod/payments/stripe-api-key",
-    "prod/shared/datadog-api-key",
-    "staging/orders/db-credentials",
-];
-/// SSM parameters.
-pub(crate) const PARAMETERS: &[&str] = &[
-    "/prod/orders/db-host",
-    "/prod/orders/feature-flags",
-    "/prod/shared/log-level",
-];
-/// AWS managed policies attached by IAM writes.
-pub(crate) const MANAGED_POLICIES: &[&str] = &[
-    "arn:aws:iam::aws:policy/ReadOnlyAccess",
-    "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
-    "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess",
-    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-    "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess",
-];
-const BUCKET_PREFIXES: &[&str] = &[
-    "app-assets",
-    "data-lake-raw",
-    "orders-exports",
-    "cloudtrail-logs",
-    "backups",
-    "terraform-state",
-];
-const HUMANS: &[&str] = &[
-    "alice.nguyen",
-    "bob.schmidt",
-    "carla.mendes",
-    "deepak.rao",
-    "erin.walsh",
-    "farid.haddad",
-    "grace.kim",
-    "hugo.laurent",
-    "ines.costa",
-    "jonas.berg",
-    "kenji.sato",
-    "lena.fischer",
-    "marco.rossi",
-    "nadia.petrova",
-    "omar.aziz",
-    "priya.shah",
-];
-const CI_USERS: &[&str] = &[
-    "ci-deploy",
-    "terraform-ci",
-    "github-actions-release",
-    "jenkins-build",
-    "svc-metrics-export",
-    "svc-log-shipper",
-];
-const SERVICE_USERS: &[&str] = &["svc-db-snapshots", "svc-report-export", "svc-archive-sync"];
-
-/// User agents of programmatic humans and CI.
-pub(crate) const CLI_AGENTS: &[&str] = &[
-    "aws-cli/2.15.40 md/awscrt#0.19.19 ua/2.0 os/macos#23.4.0 md/arch#arm64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#source md/prompt#off md/command#s3.ls",
-    "aws-cli/2.15.38 md/awscrt#0.19.19 ua/2.0 os/linux#6.5.0-1018-aws md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.22 md/prompt#off md/command#ec2.describe-instances",
-    "Boto3/1.34.84 md/Botocore#1.34.84 ua/2.0 os/macos#23.4.0 md/arch#arm64 lang/python#3.12.2 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.84",
-    "aws-sdk-go-v2/1.26.1 os/linux lang/go#1.22.2 md/GOOS#linux md/GOARCH#amd64 api/sts#1.28.6",
-];
-const CI_AGENTS: &[&str] = &[
-    "APN/1.0 HashiCorp/1.0 Terraform/1.8.2 (+https://www.terraform.io) terraform-provider-aws/5.47.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.26.1 ua/2.0 os/linux lang/go#1.22.1 md/GOOS#linux md/GOARCH#amd64 api/ec2#1.156.0",
-    "aws-cli/2.15.40 md/awscrt#0.19.19 ua/2.0 os/linux#6.5.0-1018-azure md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.22 md/prompt#off md/command#lambda.update-function-code",
-    "aws-sdk-js/3.569.0 ua/2.0 os/linux#6.5.0-1018-azure lang/js md/nodejs#20.12.2 api/s3#3.569.0",
-];
-const APP_AGENTS: &[&str] = &[
-    "aws-sdk-java/2.25.40 Linux/5.10.215-203.850.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.11+9-LTS Java/17.0.11 vendor/Amazon.com_Inc. md/internal exec-env/AWS_Lambda_java17 io/sync http/Apache cfg/retry-mode/legacy",
-    "Boto3/1.34.84 md/Botocore#1.34.84 ua/2.0 os/linux#5.10.214-223.855.amzn2.x86_64 md/arch#x86_64 lang/python#3.12.3 md/pyimpl#CPython exec-env/AWS_Lambda_python3.12 cfg/retry-mode#legacy Botocore/1.34.84",
-    "aws-sdk-nodejs/2.1609.0 linux/v20.12.2 exec-env/AWS_ECS_FARGATE promise",
-    "aws-sdk-go-v2/1.26.1 os/linux lang/go#1.22.2 md/GOOS#linux md/GOARCH#amd64 api/dynamodb#1.31.1",
-];
-const BACKUP_AGENTS: &[&str] = &[
-    "aws-cli/1.32.84 Python/3.9.18 Linux/4.18.0-513.24.1.el8_9.x86_64 botocore/1.34.84",
-];
-const SCANNER_AGENTS: &[&str] = &[
-    "Boto3/1.34.84 md/Botocore#1.34.84 ua/2.0 os/linux#5.15.0-1058-gcp md/arch#x86_64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#standard Botocore/1.34.84 prowler/3.16.5",
-];
-/// User agents of AWS Management Console sessions.
-pub(crate) const CONSOLE_AGENTS: &[&str] = &[
-    "AWS Internal",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
-];
 
 /// The `userIdentity.type` of a principal (and how its identity block is written).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,81 +30,6 @@ pub(crate) enum Kind {
     /// An IAM Identity Center user on the access portal.
     IdentityCenterUser,
 }
-
-/// The behaviour profile: which APIs a principal calls, with relative weights.
-type Profile = &'static [(&'static str, u64)];
-
-const APP: Profile = &[
-    ("GetObject", 30), ("PutObject", 12), ("HeadObject", 6), ("DeleteObject", 2), ("GetItem", 25),
-    ("PutItem", 12), ("Query", 15), ("UpdateItem", 6), ("Decrypt", 16), ("GenerateDataKey", 8),
-    ("GetSecretValue", 6), ("GetParameter", 6), ("CreateLogStream", 3), ("GetCallerIdentity", 2),
-    ("Invoke", 6), ("UpdateInstanceInformation", 2),
-];
-const HUMAN: Profile = &[
-    ("DescribeInstances", 20), ("DescribeSecurityGroups", 10), ("DescribeVpcs", 6), ("DescribeSubnets", 6),
-    ("DescribeVolumes", 4), ("DescribeImages", 2), ("ListBuckets", 12), ("GetBucketAcl", 4),
-    ("GetBucketPolicy", 4), ("GetBucketLocation", 6), ("GetBucketVersioning", 2), ("GetObject", 12),
-    ("PutObject", 4), ("ListUsers", 3), ("ListRoles", 6), ("GetRole", 6), ("GetUser", 4),
-    ("ListAttachedRolePolicies", 4), ("GetPolicy", 2), ("GetPolicyVersion", 2), ("ListFunctions20150331", 8),
-    ("GetFunction20150331v2", 6), ("DescribeLogGroups", 8), ("FilterLogEvents", 8), ("DescribeTable", 6),
-    ("ListTables", 4), ("DescribeAlarms", 6), ("GetMetricData", 10), ("DescribeTrails", 2), ("LookupEvents", 4),
-    ("ListSecrets", 2), ("DescribeSecret", 2), ("ListAliases", 2), ("DescribeKey", 2), ("GetCallerIdentity", 6),
-    ("StartInstances", 1), ("StopInstances", 1), ("CreateTags", 2), ("ConsoleLogin", 2), ("DescribeParameters", 2),
-];
-const ADMIN: Profile = &[
-    ("DescribeInstances", 16), ("DescribeSecurityGroups", 8), ("DescribeVpcs", 4), ("ListBuckets", 10),
-    ("GetBucketPolicy", 4), ("GetBucketAcl", 3), ("PutBucketPolicy", 1), ("GetObject", 6), ("ListUsers", 4),
-    ("ListRoles", 6), ("GetRole", 6), ("GetUser", 3), ("ListAccessKeys", 2), ("ListAttachedUserPolicies", 2),
-    ("CreateRole", 1), ("AttachRolePolicy", 1), ("PutRolePolicy", 1), ("ListFunctions20150331", 6),
-    ("GetFunction20150331v2", 4), ("UpdateFunctionCode20150331v2", 1), ("DescribeLogGroups", 6),
-    ("FilterLogEvents", 6), ("DescribeTable", 4), ("GetMetricData", 8), ("DescribeAlarms", 4),
-    ("DescribeTrails", 2), ("GetTrailStatus", 2), ("LookupEvents", 4), ("ListDetectors", 2), ("ListFindings", 2),
-    ("GetFindings", 2), ("DescribeKey", 2), ("ListSecrets", 2), ("GetSecretValue", 1), ("TerminateInstances", 1),
-    ("RunInstances", 1), ("AuthorizeSecurityGroupIngress", 1), ("CreateUser", 1), ("CreateAccessKey", 1),
-];
-const READONLY: Profile = &[
-    ("DescribeInstances", 16), ("DescribeSecurityGroups", 6), ("DescribeVpcs", 4), ("DescribeSubnets", 4),
-    ("ListBuckets", 10), ("GetBucketLocation", 4), ("GetObject", 4), ("ListRoles", 4), ("GetRole", 4),
-    ("ListFunctions20150331", 6), ("DescribeLogGroups", 6), ("FilterLogEvents", 8), ("DescribeTable", 4),
-    ("GetMetricData", 12), ("DescribeAlarms", 6), ("LookupEvents", 4), ("ListFindings", 2), ("GetFindings", 2),
-];
-const CI: Profile = &[
-    ("PutObject", 10), ("GetObject", 6), ("HeadObject", 2), ("UpdateFunctionCode20150331v2", 5),
-    ("GetFunction20150331v2", 6), ("DescribeInstances", 4), ("RunInstances", 2), ("CreateTags", 3),
-    ("TerminateInstances", 1), ("GetRole", 4), ("ListAttachedRolePolicies", 2), ("ListRolePolicies", 2),
-    ("AssumeRole", 6), ("GetCallerIdentity", 6), ("DescribeSecurityGroups", 3), ("DescribeTable", 2),
-    ("CreateLogGroup", 1), ("DescribeKey", 1), ("GetParameter", 2), ("DescribeImages", 2),
-];
-const BACKUP: Profile = &[
-    ("ListBuckets", 3), ("GetObject", 10), ("PutObject", 10), ("HeadObject", 4), ("GetBucketLocation", 2),
-];
-const SCANNER: Profile = &[
-    ("DescribeInstances", 6), ("DescribeSecurityGroups", 6), ("DescribeVolumes", 3), ("DescribeSnapshots", 3),
-    ("DescribeImages", 2), ("DescribeKeyPairs", 2), ("DescribeAddresses", 2), ("DescribeRegions", 2),
-    ("GetBucketAcl", 5), ("GetBucketPolicy", 5), ("GetBucketEncryption", 4), ("GetBucketPublicAccessBlock", 4),
-    ("GetBucketVersioning", 3), ("ListBuckets", 3), ("ListUsers", 3), ("ListRoles", 3), ("ListPolicies", 2),
-    ("GetPolicyVersion", 3), ("ListAccessKeys", 4), ("ListMFADevices", 3), ("ListAttachedUserPolicies", 3),
-    ("ListUserPolicies", 2), ("ListGroupsForUser", 2), ("GetAccountPasswordPolicy", 2), ("GetAccountSummary", 2),
-    ("DescribeTrails", 3), ("GetTrailStatus", 3), ("GetEventSelectors", 3), ("ListDetectors", 2),
-    ("GetDetector", 2), ("ListAliases", 2), ("ListKeys", 2), ("DescribeKey", 3), ("ListSecrets", 2),
-    ("ListFunctions20150331", 2), ("DescribeLogGroups", 2), ("DescribeAlarms", 2),
-];
-const SERVICE_LINKED: Profile = &[
-    ("DescribeInstances", 6), ("DescribeSecurityGroups", 5), ("DescribeVpcs", 3), ("DescribeVolumes", 3),
-    ("DescribeSubnets", 3), ("GetRole", 3), ("ListAttachedRolePolicies", 2), ("GetBucketAcl", 3),
-    ("GetBucketPolicy", 3), ("GetBucketVersioning", 2), ("DescribeKey", 2), ("DescribeTrails", 2),
-    ("ListFunctions20150331", 2),
-];
-const AWS_SERVICE: Profile = &[("AssumeRole", 10), ("Decrypt", 4), ("GenerateDataKey", 4)];
-const SERVICE_EVENT: Profile = &[("RotateKey", 1)];
-const ROOT: Profile = &[
-    ("ConsoleLogin", 3), ("GetAccountSummary", 2), ("ListUsers", 1), ("DescribeRegions", 1), ("GetBucketPolicy", 1),
-];
-const FEDERATED: Profile = &[
-    ("GetObject", 6), ("ListBuckets", 2), ("DescribeInstances", 2), ("GetCallerIdentity", 2),
-    ("GetMetricData", 2),
-];
-const IDENTITY_CENTER: Profile = &[("GetRoleCredentials", 6), ("ListAccounts", 3), ("ListAccountRoles", 3)];
 
 /// The APIs one principal calls in one kind of region, with weights.
 #[derive(Debug, Default)]
@@ -266,6 +82,8 @@ pub(crate) struct Principal {
     pub(crate) sessions: Vec<String>,
     /// `invokedBy` for AWS services and service-linked role sessions.
     pub(crate) invoked_by: Option<&'static str>,
+    /// The AWS service that assumes this role for its workloads (Lambda, ECS tasks, EC2 instances).
+    pub(crate) assumed_by: Option<&'static str>,
     /// Sessions delivered to EC2 instances (adds `ec2RoleDelivery`).
     pub(crate) ec2: bool,
     /// Source IP addresses of programmatic calls.
@@ -343,7 +161,7 @@ pub(crate) fn push_id_chars(out: &mut Vec<u8>, h: u64, n: usize) {
     let mut x = h;
     for i in 0..n {
         if i % 12 == 0 && i > 0 {
-            x = mix64(x ^ i as u64);
+            x = mix64(h ^ mix64(i as u64));
         }
         out.push(ID_CHARS[(x & 31) as usize]);
         x >>= 5;
@@ -363,7 +181,7 @@ pub(crate) fn push_hex(out: &mut Vec<u8>, h: u64, n: usize) {
     let mut x = h;
     for i in 0..n {
         if i % 16 == 0 && i > 0 {
-            x = mix64(x ^ i as u64);
+            x = mix64(h ^ mix64(i as u64));
         }
         out.push(HEX[(x & 15) as usize]);
         x >>= 4;
@@ -381,20 +199,21 @@ fn hex_string(prefix: &str, h: u64, n: usize) -> String {
 pub(crate) fn push_uuid(out: &mut Vec<u8>, a: u64, b: u64) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let nib = |x: u64, i: u32| HEX[((x >> (4 * i)) & 15) as usize];
+    let mut from_a = (0..16).map(|i| nib(a, i));
+    let mut from_b = (0..14).map(|i| nib(b, i));
     let mut hex = [0u8; 32];
-    for i in 0..12 {
-        hex[i] = nib(a, i as u32);
+    for (pos, slot) in hex.iter_mut().enumerate() {
+        *slot = match pos {
+            12 => b'4',
+            16 => b"89ab"[(b >> 62) as usize],
+            0..=11 | 13..=15 | 17 => from_a.next().unwrap_or(b'0'),
+            _ => from_b.next().unwrap_or(b'0'),
+        };
     }
-    hex[12] = b'4';
-    for i in 13..16 {
-        hex[i] = nib(a, i as u32 - 1);
-    }
-    hex[16] = b"89ab"[(b >> 62) as usize];
-    hex[17] = nib(a, 15);
-    for i in 18..32 {
-        hex[i] = nib(b, i as u32 - 18);
-    }
-    for (i, part) in [0..8, 8..12, 12..16, 16..20, 20..32].into_iter().enumerate() {
+    for (i, part) in [0..8, 8..12, 12..16, 16..20, 20..32]
+        .into_iter()
+        .enumerate()
+    {
         if i > 0 {
             out.push(b'-');
         }
@@ -472,6 +291,7 @@ fn principal(
         path,
         sessions,
         invoked_by: None,
+        assumed_by: None,
         ec2: false,
         ips,
         agents,
@@ -532,7 +352,7 @@ fn build_account(seed: u64, index: usize, id: String) -> Account {
             vec![corp(&mut b), home(&mut b)],
             CLI_AGENTS,
             0.3,
-            30,
+            40,
             HUMAN,
         );
         p.access_key = id_string("AKIA", b.next(), 16);
@@ -547,7 +367,11 @@ fn build_account(seed: u64, index: usize, id: String) -> Account {
             id_string("AIDA", b.next(), 17),
             "/",
             vec![],
-            vec![ip(20, 102, b.next()), ip(20, 57, b.next()), ip(4, 175, b.next())],
+            vec![
+                ip(20, 102, b.next()),
+                ip(20, 57, b.next()),
+                ip(4, 175, b.next()),
+            ],
             CI_AGENTS,
             0.0,
             60,
@@ -613,13 +437,17 @@ fn build_account(seed: u64, index: usize, id: String) -> Account {
                 vec![corp(&mut b), home(&mut b)],
                 CLI_AGENTS,
                 0.6,
-                40,
+                50,
                 profile,
             ));
         }
     }
 
-    let nat = [ip(3, 217, b.next()), ip(52, 23, b.next()), ip(54, 210, b.next())];
+    let nat = [
+        ip(3, 217, b.next()),
+        ip(52, 23, b.next()),
+        ip(54, 210, b.next()),
+    ];
     let vpce = hex_string("vpce-", b.next(), 17);
     for f in FUNCTIONS {
         let (name, rid) = role(format!("{f}-lambda-role"), "/service-role/", &mut b);
@@ -632,10 +460,11 @@ fn build_account(seed: u64, index: usize, id: String) -> Account {
             nat.to_vec(),
             &APP_AGENTS[..2],
             0.0,
-            150,
+            60,
             APP,
         );
         p.vpce = Some(vpce.clone());
+        p.assumed_by = Some("lambda.amazonaws.com");
         principals.push(p);
     }
     for task in ["orders-worker", "ledger-consumer"] {
@@ -650,10 +479,11 @@ fn build_account(seed: u64, index: usize, id: String) -> Account {
             nat.to_vec(),
             &APP_AGENTS[2..],
             0.0,
-            150,
+            60,
             APP,
         );
         p.vpce = Some(vpce.clone());
+        p.assumed_by = Some("ecs-tasks.amazonaws.com");
         principals.push(p);
     }
     let instances: Vec<String> = (0..8).map(|_| hex_string("i-0", b.next(), 16)).collect();
@@ -668,10 +498,11 @@ fn build_account(seed: u64, index: usize, id: String) -> Account {
             nat.to_vec(),
             &APP_AGENTS[..1],
             0.0,
-            120,
+            50,
             APP,
         );
         p.ec2 = true;
+        p.assumed_by = Some("ec2.amazonaws.com");
         principals.push(p);
     }
     {
@@ -693,8 +524,16 @@ fn build_account(seed: u64, index: usize, id: String) -> Account {
         ));
     }
     for (svc_host, role_name, session) in [
-        ("config.amazonaws.com", "AWSServiceRoleForConfig", "AWSConfig-Describe"),
-        ("access-analyzer.amazonaws.com", "AWSServiceRoleForAccessAnalyzer", "access-analyzer"),
+        (
+            "config.amazonaws.com",
+            "AWSServiceRoleForConfig",
+            "AWSConfig-Describe",
+        ),
+        (
+            "access-analyzer.amazonaws.com",
+            "AWSServiceRoleForAccessAnalyzer",
+            "access-analyzer",
+        ),
     ] {
         let path: &'static str = match svc_host {
             "config.amazonaws.com" => "/aws-service-role/config.amazonaws.com/",
@@ -716,11 +555,11 @@ fn build_account(seed: u64, index: usize, id: String) -> Account {
         p.invoked_by = Some(svc_host);
         principals.push(p);
     }
-    for host in [
-        "lambda.amazonaws.com",
-        "ecs-tasks.amazonaws.com",
-        "ec2.amazonaws.com",
-        "cloudtrail.amazonaws.com",
+    for (host, profile) in [
+        ("lambda.amazonaws.com", AWS_SERVICE),
+        ("ecs-tasks.amazonaws.com", AWS_SERVICE),
+        ("ec2.amazonaws.com", AWS_SERVICE),
+        ("cloudtrail.amazonaws.com", CLOUDTRAIL_SERVICE),
     ] {
         let mut p = principal(
             Kind::AwsService,
@@ -731,8 +570,8 @@ fn build_account(seed: u64, index: usize, id: String) -> Account {
             vec![host.into()],
             &[],
             0.0,
-            60,
-            AWS_SERVICE,
+            25,
+            profile,
         );
         p.invoked_by = Some(host);
         principals.push(p);
@@ -807,7 +646,9 @@ fn build_account(seed: u64, index: usize, id: String) -> Account {
     Account {
         keys: (0..3).map(|_| uuid_string(b.next(), b.next())).collect(),
         security_groups: (0..4).map(|_| hex_string("sg-0", b.next(), 16)).collect(),
-        subnets: (0..3).map(|_| hex_string("subnet-0", b.next(), 16)).collect(),
+        subnets: (0..3)
+            .map(|_| hex_string("subnet-0", b.next(), 16))
+            .collect(),
         vpc: hex_string("vpc-0", b.next(), 16),
         ami: hex_string("ami-0", b.next(), 16),
         detector: hex_string("", b.next(), 32),
@@ -834,15 +675,27 @@ mod tests {
         for a in &accounts {
             assert_eq!(a.id.len(), 12);
             assert!(a.id.bytes().all(|c| c.is_ascii_digit()));
-            assert!((30..=60).contains(&a.principals.len()), "{}", a.principals.len());
+            assert!(
+                (30..=60).contains(&a.principals.len()),
+                "{}",
+                a.principals.len()
+            );
             assert!(a.population[0].activity.total() > 0);
             assert!(a.population[1].activity.total() > 0);
             assert!(a.population[0].deniable.len() >= 25);
         }
         assert_ne!(accounts[0].id, accounts[1].id);
-        let planted = accounts[0].principals.iter().filter(|p| p.name == PLANTED_USER).count();
+        let planted = accounts[0]
+            .principals
+            .iter()
+            .filter(|p| p.name == PLANTED_USER)
+            .count();
         assert_eq!(planted, 1);
-        assert!(accounts[1..].iter().all(|a| a.principals.iter().all(|p| p.name != PLANTED_USER)));
+        assert!(
+            accounts[1..]
+                .iter()
+                .all(|a| a.principals.iter().all(|p| p.name != PLANTED_USER))
+        );
     }
 
     #[test]
@@ -850,8 +703,11 @@ mod tests {
         let mut out = Vec::new();
         push_uuid(&mut out, 1, 2);
         let s = String::from_utf8(out).expect("ascii");
-        let parts: Vec<&str> = s.split('-').map(|p| p).collect();
-        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+        let parts: Vec<&str> = s.split('-').collect();
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
         assert!(parts[2].starts_with('4'));
     }
 }
