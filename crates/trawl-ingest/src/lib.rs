@@ -140,7 +140,10 @@ impl IngestSummary {
     }
 }
 
-/// Takes the sources into the lake. Blocking; uses `threads` worker threads.
+/// Takes the sources into the lake. Blocking; uses `threads` worker threads. Runs on a thread of
+/// its own, so it may also be called from inside an async runtime.
 pub fn ingest(options: &IngestOptions) -> Result<IngestSummary, Error> {
-    pipeline::run(options)
+    std::thread::scope(|s| s.spawn(|| pipeline::run(options)).join()).unwrap_or_else(|_| {
+        Err(Error::Lake { path: options.lake.display().to_string(), reason: "the ingest thread panicked".into() })
+    })
 }

@@ -35,8 +35,7 @@ impl OutputArgs {
                 write_batches(BufWriter::new(file), schema, batches, self.format, &table)?;
             }
             None => {
-                let stdout = std::io::stdout();
-                if let Err(e) = write_batches(stdout.lock(), schema, batches, self.format, &table) {
+                if let Err(e) = write_batches(std::io::stdout(), schema, batches, self.format, &table) {
                     if !e.to_string().contains("Broken pipe") {
                         return Err(e.into());
                     }

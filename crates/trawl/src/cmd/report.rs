@@ -72,7 +72,10 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
     let dir = playbooks_dir();
     if args.list {
         for listed in catalog::list(&dir)? {
-            println!("{:28} {}", listed.name, listed.title);
+            match &listed.playbook {
+                Ok(playbook) => println!("{:28} {}", listed.name, playbook.title),
+                Err(e) => println!("{:28} (broken: {e})", listed.name),
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }
