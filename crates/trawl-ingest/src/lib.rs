@@ -144,6 +144,9 @@ impl IngestSummary {
 /// its own, so it may also be called from inside an async runtime.
 pub fn ingest(options: &IngestOptions) -> Result<IngestSummary, Error> {
     std::thread::scope(|s| s.spawn(|| pipeline::run(options)).join()).unwrap_or_else(|_| {
-        Err(Error::Lake { path: options.lake.display().to_string(), reason: "the ingest thread panicked".into() })
+        Err(Error::Lake {
+            path: options.lake.display().to_string(),
+            reason: "the ingest thread panicked".into(),
+        })
     })
 }

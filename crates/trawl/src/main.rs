@@ -13,7 +13,12 @@ use clap::{Parser, Subcommand};
 /// Local columnar analytics for AWS CloudTrail: ingest raw trails into a Parquet lake, query it with
 /// Athena SQL or Scanner-style search, and render incident-response playbooks as reports. Offline.
 #[derive(Parser)]
-#[command(name = "trawl", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "trawl",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 #[command(after_help = "Typical session:\n  \
     trawl demo                              # the tour on built-in sample data\n  \
     trawl ingest ./AWSLogs                  # raw delivery files -> ./trawl-lake\n  \
@@ -28,7 +33,12 @@ struct Cli {
 #[derive(clap::Args, Clone)]
 struct LakeArg {
     /// The lake folder [default: $TRAWL_LAKE, else ./trawl-lake].
-    #[arg(long, env = "TRAWL_LAKE", default_value = "trawl-lake", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "TRAWL_LAKE",
+        default_value = "trawl-lake",
+        value_name = "DIR"
+    )]
     lake: PathBuf,
 }
 

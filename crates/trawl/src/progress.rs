@@ -37,8 +37,18 @@ impl IngestProgress {
             bar
         });
         let now = Instant::now();
-        let state = Counters { files: 0, total_files: 0, records: 0, bytes: 0, started: now, last_line: now };
-        Some(IngestProgress { bar, state: Mutex::new(state) })
+        let state = Counters {
+            files: 0,
+            total_files: 0,
+            records: 0,
+            bytes: 0,
+            started: now,
+            last_line: now,
+        };
+        Some(IngestProgress {
+            bar,
+            state: Mutex::new(state),
+        })
     }
 }
 
@@ -49,7 +59,10 @@ impl trawl_ingest::Progress for IngestProgress {
         }
         match &self.bar {
             Some(bar) => bar.set_length(bytes),
-            None => eprintln!("trawl: reading {files} objects ({:.1} MB)", bytes as f64 / 1e6),
+            None => eprintln!(
+                "trawl: reading {files} objects ({:.1} MB)",
+                bytes as f64 / 1e6
+            ),
         }
     }
 
@@ -61,7 +74,10 @@ impl trawl_ingest::Progress for IngestProgress {
         match &self.bar {
             Some(bar) => {
                 bar.inc(bytes);
-                bar.set_message(format!("{}/{} files · {} records", s.files, s.total_files, s.records));
+                bar.set_message(format!(
+                    "{}/{} files · {} records",
+                    s.files, s.total_files, s.records
+                ));
             }
             None if s.last_line.elapsed() >= Duration::from_secs(5) => {
                 s.last_line = Instant::now();

@@ -31,10 +31,22 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         std::fs::remove_dir_all(&lake).ok();
         std::fs::remove_dir_all(&trails).ok();
     }
-    let config = GenConfig { records: args.records, ..GenConfig::default() };
+    let config = GenConfig {
+        records: args.records,
+        ..GenConfig::default()
+    };
     let generated = generate(&config, &trails)?;
-    eprintln!("1. generated {} events in {} delivery files under {}", generated.records, generated.files, trails.display());
-    let summary = ingest(&IngestOptions { lake: lake.clone(), sources: vec![trails.clone()], ..IngestOptions::default() })?;
+    eprintln!(
+        "1. generated {} events in {} delivery files under {}",
+        generated.records,
+        generated.files,
+        trails.display()
+    );
+    let summary = ingest(&IngestOptions {
+        lake: lake.clone(),
+        sources: vec![trails.clone()],
+        ..IngestOptions::default()
+    })?;
     eprintln!(
         "2. ingested {} events into {} ({} Parquet files, {:.0} events/s)",
         summary.rows_written,
@@ -49,13 +61,21 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         let mut reports = Vec::new();
         for name in PLAYBOOKS {
             let playbook = catalog::resolve(name, &dir)?;
-            reports.push((name, trawl_report::run(&playbook, &engine, &Params::new()).await?));
+            reports.push((
+                name,
+                trawl_report::run(&playbook, &engine, &Params::new()).await?,
+            ));
         }
         super::Result::Ok(reports)
     })?;
     eprintln!("3. ran both playbooks\n");
     if let Some(incident) = planted_incident(&config) {
-        println!("Planted incident: {} ({} denied calls, then {})\n", incident.arn, incident.denied_events, incident.sensitive_calls.join(", "));
+        println!(
+            "Planted incident: {} ({} denied calls, then {})\n",
+            incident.arn,
+            incident.denied_events,
+            incident.sensitive_calls.join(", ")
+        );
     }
     for (name, report) in &reports {
         print_findings(report);
@@ -66,6 +86,10 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         }
         println!();
     }
-    println!("Done in {:.1} s. Explore: trawl sql --lake {} \"SELECT eventname, count(*) FROM cloudtrail GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"", started.elapsed().as_secs_f64(), lake.display());
+    println!(
+        "Done in {:.1} s. Explore: trawl sql --lake {} \"SELECT eventname, count(*) FROM cloudtrail GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"",
+        started.elapsed().as_secs_f64(),
+        lake.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

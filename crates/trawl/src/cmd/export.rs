@@ -32,7 +32,12 @@ pub struct Args {
 /// Runs `trawl export`.
 pub fn run(args: Args) -> super::Result<ExitCode> {
     let lake = Lake::open(&args.lake.lake)?;
-    let filter = ExportFilter { account: args.account, region: args.region, from: args.from, to: args.to };
+    let filter = ExportFilter {
+        account: args.account,
+        region: args.region,
+        from: args.from,
+        to: args.to,
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     match trawl_ingest::export(&lake, &filter, &mut out).map(|_| out.flush()) {

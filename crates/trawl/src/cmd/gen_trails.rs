@@ -54,7 +54,10 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         summary.json_bytes as f64 / 1e6
     );
     if let Some(incident) = planted_incident(&config) {
-        eprintln!("planted incident: compromised IAM user {} ({} denied calls)", incident.arn, incident.denied_events);
+        eprintln!(
+            "planted incident: compromised IAM user {} ({} denied calls)",
+            incident.arn, incident.denied_events
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -43,7 +43,9 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         sources: args.sources,
         threads: args.threads,
         memory_limit: args.memory,
-        progress: progress.clone().map(|p| p as Arc<dyn trawl_ingest::Progress>),
+        progress: progress
+            .clone()
+            .map(|p| p as Arc<dyn trawl_ingest::Progress>),
     })?;
     drop(progress);
     if args.json {
@@ -52,7 +54,11 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
     if !args.quiet {
         eprint!("{}", render_summary(&summary, &args.lake.lake));
     }
-    Ok(if summary.has_quarantine() { ExitCode::from(3) } else { ExitCode::SUCCESS })
+    Ok(if summary.has_quarantine() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn render_summary(s: &IngestSummary, lake: &std::path::Path) -> String {
@@ -92,9 +98,13 @@ fn render_summary(s: &IngestSummary, lake: &std::path::Path) -> String {
 /// Parses sizes such as `512MiB`, `2GiB`, `1000000`.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let number: f64 = number.parse().map_err(|_| format!("`{text}` is not a size; write e.g. 512MiB or 2GiB"))?;
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size; write e.g. 512MiB or 2GiB"))?;
     let scale = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kb" | "kib" => 1024.0,

@@ -50,7 +50,12 @@ pub fn run(command: Command) -> super::Result<ExitCode> {
         lake: lake.lake.display().to_string(),
         format_version: m.format_version,
         tables: vec!["cloudtrail", "cloudtrail_logs", "cloudtrail_logs_pp"],
-        partitions: m.files.iter().map(|f| f.partition.as_str()).collect::<BTreeSet<_>>().len(),
+        partitions: m
+            .files
+            .iter()
+            .map(|f| f.partition.as_str())
+            .collect::<BTreeSet<_>>()
+            .len(),
         files: m.files.len(),
         rows: m.files.iter().map(|f| f.rows).sum(),
         bytes: m.files.iter().map(|f| f.bytes).sum(),
@@ -60,7 +65,12 @@ pub fn run(command: Command) -> super::Result<ExitCode> {
         sources_digest: count(SourceKind::Digest),
         sources_not_a_log: count(SourceKind::NotALog),
         sources_quarantined: count(SourceKind::Quarantined),
-        records_quarantined: m.sources.iter().filter(|s| s.kind == SourceKind::TrailLog).map(|s| s.quarantined).sum(),
+        records_quarantined: m
+            .sources
+            .iter()
+            .filter(|s| s.kind == SourceKind::TrailLog)
+            .map(|s| s.quarantined)
+            .sum(),
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&info)?);

@@ -28,14 +28,20 @@ impl OutputArgs {
         if self.format == OutputFormat::Parquet && self.output.is_none() {
             return Err("--format parquet writes a binary file: add --output FILE".into());
         }
-        let table = TableOptions { width: super::lake_session::terminal_width(), ..TableOptions::default() };
+        let table = TableOptions {
+            width: super::lake_session::terminal_width(),
+            ..TableOptions::default()
+        };
         match &self.output {
             Some(path) => {
-                let file = File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+                let file = File::create(path)
+                    .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
                 write_batches(BufWriter::new(file), schema, batches, self.format, &table)?;
             }
             None => {
-                if let Err(e) = write_batches(std::io::stdout(), schema, batches, self.format, &table) {
+                if let Err(e) =
+                    write_batches(std::io::stdout(), schema, batches, self.format, &table)
+                {
                     if !e.to_string().contains("Broken pipe") {
                         return Err(e.into());
                     }

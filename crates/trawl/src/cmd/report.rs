@@ -79,9 +79,16 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let (Some(name), Some(out)) = (&args.playbook, &args.out) else { unreachable!("clap requires both") };
-    let range = parse_time_range(args.from.as_deref(), args.to.as_deref(), args.last.as_deref(), chrono::Utc::now())
-        .map_err(|e| e.to_string())?;
+    let (Some(name), Some(out)) = (&args.playbook, &args.out) else {
+        unreachable!("clap requires both")
+    };
+    let range = parse_time_range(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.last.as_deref(),
+        chrono::Utc::now(),
+    )
+    .map_err(|e| e.to_string())?;
     let params: Params = args.params.into_iter().collect();
     let report = super::lake_session::runtime()?.block_on(async {
         let session = super::lake_session::open(&args.lake.lake, true).await?;

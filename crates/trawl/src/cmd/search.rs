@@ -6,19 +6,23 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use trawl_query::OutputFormat;
-use trawl_search::{ResultKind, SearchOptions, events_to_json, explain, parse, parse_time_range, plan};
+use trawl_search::{
+    ResultKind, SearchOptions, events_to_json, explain, parse, parse_time_range, plan,
+};
 
 use super::output::OutputArgs;
 use crate::LakeArg;
 
 /// Arguments of `trawl search`.
 #[derive(clap::Args)]
-#[command(after_help = "The Scanner.dev query language: free text, field: value (token match), field = value \
+#[command(
+    after_help = "The Scanner.dev query language: free text, field: value (token match), field = value \
 (exact), field: * (exists), and / or / not, then | stages: stats … by …, groupbycount, count, countdistinct, where, \
 eval, rename, table, head, tail, sort.\n\nExamples:\n  \
 trawl search 'errorCode: * | stats min(eventTime) as first, max(eventTime) as last by eventSource, eventName, errorCode'\n  \
 trawl search --last 7d '\"alice\" eventSource: iam.amazonaws.com'\n  \
-trawl search --explain 'userIdentity.type = Root | count'")]
+trawl search --explain 'userIdentity.type = Root | count'"
+)]
 pub struct Args {
     #[command(flatten)]
     lake: LakeArg,
@@ -43,7 +47,12 @@ pub struct Args {
     #[arg(long)]
     strict_scanner: bool,
     /// Read the query from a file.
-    #[arg(short = 'f', long = "file", value_name = "FILE", conflicts_with = "query")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "query"
+    )]
     file: Option<PathBuf>,
     /// The query.
     #[arg(required_unless_present = "file")]
@@ -54,7 +63,9 @@ pub struct Args {
 pub fn run(args: Args) -> super::Result<ExitCode> {
     let text = match (&args.query, &args.file) {
         (Some(q), _) => q.clone(),
-        (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?,
+        (None, Some(f)) => {
+            std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?
+        }
         (None, None) => unreachable!("clap requires one"),
     };
     let query = parse(&text).map_err(|e| e.to_string())?;
@@ -62,14 +73,29 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         eprintln!("warning: {warning}");
     }
     let now = chrono::Utc::now();
-    let range = parse_time_range(args.from.as_deref(), args.to.as_deref(), args.last.as_deref(), now)
-        .map_err(|e| e.to_string())?;
-    let options = SearchOptions { strict: args.strict_scanner, limit: args.limit, ..SearchOptions::default() };
+    let range = parse_time_range(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.last.as_deref(),
+        now,
+    )
+    .map_err(|e| e.to_string())?;
+    let options = SearchOptions {
+        strict: args.strict_scanner,
+        limit: args.limit,
+        ..SearchOptions::default()
+    };
     super::lake_session::runtime()?.block_on(async {
         let session = super::lake_session::open(&args.lake.lake, true).await?;
         let started = Instant::now();
-        let planned = plan(session.context(), &query, &range, &options).await.map_err(|e| e.to_string())?;
-        for warning in planned.warnings.iter().filter(|w| !query.warnings.contains(w)) {
+        let planned = plan(session.context(), &query, &range, &options)
+            .await
+            .map_err(|e| e.to_string())?;
+        for warning in planned
+            .warnings
+            .iter()
+            .filter(|w| !query.warnings.contains(w))
+        {
             eprintln!("warning: {warning}");
         }
         if args.explain {
@@ -77,10 +103,17 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         let schema = planned.df.schema().inner().clone();
-        let batches = planned.df.collect().await.map_err(|e| trawl_query::describe_error(&e))?;
+        let batches = planned
+            .df
+            .collect()
+            .await
+            .map_err(|e| trawl_query::describe_error(&e))?;
         let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         let events_as_json = planned.kind == ResultKind::Events
-            && matches!(args.output.format, OutputFormat::Jsonl | OutputFormat::Table)
+            && matches!(
+                args.output.format,
+                OutputFormat::Jsonl | OutputFormat::Table
+            )
             && args.output.output.is_none();
         if events_as_json {
             // Events print as the CloudTrail records they are, one JSON object per line.
@@ -95,7 +128,15 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         } else {
             args.output.write(&schema, &batches)?;
         }
-        eprintln!("{rows} {} in {:.3} s", if planned.kind == ResultKind::Events { "events" } else { "rows" }, started.elapsed().as_secs_f64());
+        eprintln!(
+            "{rows} {} in {:.3} s",
+            if planned.kind == ResultKind::Events {
+                "events"
+            } else {
+                "rows"
+            },
+            started.elapsed().as_secs_f64()
+        );
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -15,8 +15,10 @@ use crate::LakeArg;
 
 /// Arguments of `trawl shell`.
 #[derive(clap::Args)]
-#[command(after_help = "In the shell: end a statement with `;` (it may span lines); `describe [table]` shows the \
-nested schema; Tab completes tables, columns and nested fields (useridentity.sessioncontext.…); Ctrl-D quits.")]
+#[command(
+    after_help = "In the shell: end a statement with `;` (it may span lines); `describe [table]` shows the \
+nested schema; Tab completes tables, columns and nested fields (useridentity.sessioncontext.…); Ctrl-D quits."
+)]
 pub struct Args {
     #[command(flatten)]
     lake: LakeArg,
@@ -30,14 +32,24 @@ struct Completion {
 impl Completer for Completion {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let start = line[..pos].rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.')).map_or(0, |i| i + 1);
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let start = line[..pos]
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .map_or(0, |i| i + 1);
         let prefix = line[start..pos].to_ascii_lowercase();
         let matches = self
             .words
             .iter()
             .filter(|w| w.starts_with(&prefix))
-            .map(|w| Pair { display: w.clone(), replacement: w.clone() })
+            .map(|w| Pair {
+                display: w.clone(),
+                replacement: w.clone(),
+            })
             .collect();
         Ok((start, matches))
     }
@@ -51,7 +63,11 @@ impl Validator for Completion {}
 impl Helper for Completion {}
 
 fn field_paths(prefix: &str, field: &Field, out: &mut Vec<String>) {
-    let name = if prefix.is_empty() { field.name().clone() } else { format!("{prefix}.{}", field.name()) };
+    let name = if prefix.is_empty() {
+        field.name().clone()
+    } else {
+        format!("{prefix}.{}", field.name())
+    };
     out.push(name.clone());
     let children = match field.data_type() {
         DataType::Struct(children) => Some(children),
@@ -74,7 +90,11 @@ fn describe(field: &Field, depth: usize, out: &mut String) {
         DataType::Utf8 | DataType::Utf8View => "string".to_string(),
         other => other.to_string().to_lowercase(),
     };
-    out.push_str(&format!("{}{:<32} {ty}\n", "  ".repeat(depth), field.name()));
+    out.push_str(&format!(
+        "{}{:<32} {ty}\n",
+        "  ".repeat(depth),
+        field.name()
+    ));
     let children = match field.data_type() {
         DataType::Struct(c) => Some(c.clone()),
         DataType::List(item) => match item.data_type() {
@@ -92,10 +112,16 @@ fn describe(field: &Field, depth: usize, out: &mut String) {
 pub fn run(args: Args) -> super::Result<ExitCode> {
     let runtime = super::lake_session::runtime()?;
     let session = runtime.block_on(super::lake_session::open(&args.lake.lake, true))?;
-    let mut words: Vec<String> = ["cloudtrail", "cloudtrail_logs", "cloudtrail_logs_pp", "security_analysis", "describe"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let mut words: Vec<String> = [
+        "cloudtrail",
+        "cloudtrail_logs",
+        "cloudtrail_logs_pp",
+        "security_analysis",
+        "describe",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     for field in trawl_schema::lake_schema().fields() {
         field_paths("", field, &mut words);
     }
@@ -103,14 +129,22 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
     words.dedup();
     let mut editor: Editor<Completion, rustyline::history::DefaultHistory> = Editor::new()?;
     editor.set_helper(Some(Completion { words }));
-    let history = std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".trawl_history"));
+    let history =
+        std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".trawl_history"));
     if let Some(h) = &history {
         let _ = editor.load_history(h);
     }
-    eprintln!("trawl shell on {} — end statements with `;`, `describe` shows the schema, Ctrl-D quits", args.lake.lake.display());
+    eprintln!(
+        "trawl shell on {} — end statements with `;`, `describe` shows the schema, Ctrl-D quits",
+        args.lake.lake.display()
+    );
     let mut buffer = String::new();
     loop {
-        let prompt = if buffer.is_empty() { "trawl> " } else { "   ..> " };
+        let prompt = if buffer.is_empty() {
+            "trawl> "
+        } else {
+            "   ..> "
+        };
         let line = match editor.readline(prompt) {
             Ok(line) => line,
             Err(ReadlineError::Interrupted) => {
@@ -123,7 +157,11 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         let trimmed = line.trim();
         if buffer.is_empty() && trimmed.to_ascii_lowercase().starts_with("describe") {
             let _ = editor.add_history_entry(trimmed);
-            let table = trimmed.trim_end_matches(';').split_whitespace().nth(1).unwrap_or("cloudtrail");
+            let table = trimmed
+                .trim_end_matches(';')
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("cloudtrail");
             match runtime.block_on(session.context().table(table)) {
                 Ok(df) => {
                     let mut out = String::new();
@@ -148,7 +186,10 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
             for frame in session.sql(&statement).await? {
                 let schema = frame.schema().inner().clone();
                 let batches = frame.collect().await?;
-                let table = TableOptions { width: super::lake_session::terminal_width(), ..TableOptions::default() };
+                let table = TableOptions {
+                    width: super::lake_session::terminal_width(),
+                    ..TableOptions::default()
+                };
                 text.push_str(&render(&schema, &batches, OutputFormat::Table, &table)?);
             }
             datafusion::error::Result::Ok(text)

@@ -8,7 +8,10 @@ use crate::{generate, trawl};
 fn python_with(modules: &[&str]) -> Option<String> {
     let python = std::env::var("TRAWL_PYTHON").unwrap_or_else(|_| "python3".into());
     let probe = format!("import {}", modules.join(", "));
-    let ok = Command::new(&python).args(["-c", &probe]).output().is_ok_and(|o| o.status.success());
+    let ok = Command::new(&python)
+        .args(["-c", &probe])
+        .output()
+        .is_ok_and(|o| o.status.success());
     if ok {
         return Some(python);
     }
@@ -21,20 +24,35 @@ fn python_with(modules: &[&str]) -> Option<String> {
 
 #[test]
 fn duckdb_and_pyarrow_count_the_same_rows() {
-    let Some(python) = python_with(&["duckdb", "pyarrow.dataset"]) else { return };
+    let Some(python) = python_with(&["duckdb", "pyarrow.dataset"]) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let (src, lake) = (tmp.path().join("src"), tmp.path().join("lake"));
     generate(&src, 8_000, 5);
     let mut sources = vec![src.to_str().unwrap().to_string()];
     if let Some(real) = trawl_testkit::real_data() {
-        for group in ["aws-cpl", "invictus", "otel", "stratus", "trailscraper", "umccr"] {
+        for group in [
+            "aws-cpl",
+            "invictus",
+            "otel",
+            "stratus",
+            "trailscraper",
+            "umccr",
+        ] {
             sources.push(real.join(group).to_str().unwrap().to_string());
         }
     }
     let mut args = vec!["ingest", "--quiet", "--lake", lake.to_str().unwrap()];
     args.extend(sources.iter().map(String::as_str));
     trawl(&args);
-    let rows: u64 = trawl_ingest::Lake::open(&lake).unwrap().manifest().files.iter().map(|f| f.rows).sum();
+    let rows: u64 = trawl_ingest::Lake::open(&lake)
+        .unwrap()
+        .manifest()
+        .files
+        .iter()
+        .map(|f| f.rows)
+        .sum();
     assert!(rows >= 8_000);
     let table = lake.join("cloudtrail");
     let script = format!(
@@ -45,10 +63,23 @@ fn duckdb_and_pyarrow_count_the_same_rows() {
          print(n1, n2, n3)",
         t = table.display()
     );
-    let out = Command::new(&python).args(["-c", &script]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let counts: Vec<u64> =
-        String::from_utf8(out.stdout).unwrap().split_whitespace().map(|n| n.parse().unwrap()).collect();
+    let out = Command::new(&python)
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts: Vec<u64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
     assert_eq!(counts[..2], [rows, rows]);
-    assert!(counts[2] > 7_000, "nested and partition columns read: {counts:?}");
+    assert!(
+        counts[2] > 7_000,
+        "nested and partition columns read: {counts:?}"
+    );
 }
