@@ -118,11 +118,16 @@ def bind_search(text: str, params: dict[str, str]) -> str:
     return re.sub(r"\{([a-z_][a-z0-9_]*)\}", value, text)
 
 
-def trawl_text(query: Query, params: dict[str, str]) -> str:
-    """The trawl side's text with parameters bound."""
+def trawl_args(query: Query, params: dict[str, str]) -> list[str]:
+    """The trawl command's trailing arguments: SQL values go in as bound ``--param`` values (never
+    spliced into the text); search text gets its ``{name}`` placeholders escaped in. The query comes
+    after ``--`` because notebook queries start with ``--`` comments."""
     assert query.trawl_text is not None
-    bind = bind_search if query.language == "search" else bind_sql
-    return bind(query.trawl_text, params)
+    if query.language == "search":
+        return ["--", bind_search(query.trawl_text, params)]
+    text = query.trawl_text.replace('"{db_name}"', f'"{DB_NAME}"')
+    used = [name for name in sorted(params) if re.search(rf"(?<![:\w]):{re.escape(name)}\b", text)]
+    return [*(f"--param={name}={params[name]}" for name in used), "--", text]
 
 
 def duckdb_text(query: Query, params: dict[str, str]) -> str:

@@ -14,7 +14,7 @@ from . import duckdb_sql
 from .corpus import Corpus
 from .measure import Cell, Sample, reported_seconds
 from .proc import Run, last_lines, run
-from .queries import Query, duckdb_text, trawl_text
+from .queries import Query, duckdb_text, trawl_args
 from .tools import BENCHES, Tool
 
 WORKER = BENCHES / "duck_worker.py"
@@ -190,7 +190,7 @@ def queries(
     def trawl_query(q: Query) -> None:
         cell = cells[q.name]["trawl"]
         command = "search" if q.language == "search" else "sql"
-        cmd = [trawl.path or "trawl", command, "--lake", str(lake), "--format", "csv", trawl_text(q, params)]
+        cmd = [trawl.path or "trawl", command, "--lake", str(lake), "--format", "csv", *trawl_args(q, params)]
         done = run(cmd, timeout=timeout)
         if reason := done.failure():
             cell.fail(reason)

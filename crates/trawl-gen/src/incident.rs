@@ -85,6 +85,8 @@ const ATTACKER_IPS: &[&str] = &[
 ];
 const ATTACKER_AGENT: &str = "Boto3/1.34.11 md/Botocore#1.34.11 ua/2.0 os/linux#6.6.9-amd64 md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.11 kali/2024.1";
 const BACKDOOR_USER: &str = "sys_maint_7";
+/// Share of the burst spent retrying `BURST[0]`, so the attacker also tops per-call failure rankings.
+const RETRIED_SHARE: f64 = 0.35;
 const BURST: &[&str] = &[
     "ListUsers",
     "ListRoles",
@@ -179,7 +181,13 @@ pub(crate) fn plan(cfg: &GenConfig, accounts: &[Account]) -> Option<Plan> {
     let denied = burst_size(cfg.records);
     for _ in 0..denied {
         let t = t0 + rng.below(1200) as i64;
-        push(t, BURST[rng.index(BURST.len())], Outcome::Denied, false);
+        // Enumeration scripts retry the call they want most: a third of the burst is the first one.
+        let call = if rng.chance(RETRIED_SHARE) {
+            BURST[0]
+        } else {
+            BURST[rng.index(BURST.len())]
+        };
+        push(t, call, Outcome::Denied, false);
     }
     push(
         t0 + 540 + rng.below(120) as i64,

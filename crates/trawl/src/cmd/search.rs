@@ -55,7 +55,7 @@ pub struct Args {
     )]
     file: Option<PathBuf>,
     /// The query.
-    #[arg(required_unless_present = "file")]
+    #[arg(required_unless_present = "file", allow_hyphen_values = true)]
     query: Option<String>,
 }
 

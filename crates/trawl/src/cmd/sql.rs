@@ -42,7 +42,7 @@ pub struct Args {
     #[arg(long)]
     allow_writes: bool,
     /// The query (several `;`-separated statements allowed).
-    #[arg(required_unless_present = "file")]
+    #[arg(required_unless_present = "file", allow_hyphen_values = true)]
     query: Option<String>,
 }
 

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `trawl` binary.
 
+mod bench_harness;
 mod crash_and_rerun;
 mod other_engines;
 
@@ -50,4 +51,22 @@ pub fn event_ids(lake: &Path) -> (usize, std::collections::HashSet<String>) {
         })
         .collect();
     (text.lines().count(), ids)
+}
+
+/// The Python that has duckdb and pyarrow (`$TRAWL_PYTHON`, set by .ci/run), else `python3`.
+pub fn python_with(modules: &[&str]) -> Option<String> {
+    let python = std::env::var("TRAWL_PYTHON").unwrap_or_else(|_| "python3".into());
+    let probe = format!("import {}", modules.join(", "));
+    let ok = Command::new(&python)
+        .args(["-c", &probe])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(python);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true but {python} cannot import {modules:?}; .ci/run installs them");
+    }
+    eprintln!("skipping: {python} cannot import {modules:?} (pip install duckdb pyarrow)");
+    None
 }

@@ -2,25 +2,7 @@
 
 use std::process::Command;
 
-use crate::{generate, trawl};
-
-/// The Python that has duckdb and pyarrow (`$TRAWL_PYTHON`, set by .ci/run), else `python3`.
-fn python_with(modules: &[&str]) -> Option<String> {
-    let python = std::env::var("TRAWL_PYTHON").unwrap_or_else(|_| "python3".into());
-    let probe = format!("import {}", modules.join(", "));
-    let ok = Command::new(&python)
-        .args(["-c", &probe])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some(python);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true but {python} cannot import {modules:?}; .ci/run installs them");
-    }
-    eprintln!("skipping: {python} cannot import {modules:?} (pip install duckdb pyarrow)");
-    None
-}
+use crate::{generate, python_with, trawl};
 
 #[test]
 fn duckdb_and_pyarrow_count_the_same_rows() {
