@@ -83,7 +83,14 @@ pub async fn lake_session(files: Vec<PathBuf>, opts: &QueryOptions) -> Result<La
         .with_create_default_catalog_and_schema(true)
         .with_default_catalog_and_schema(DEFAULT_CATALOG, VIEW_SCHEMAS[0])
         .set_str("datafusion.sql_parser.default_null_ordering", "nulls_last")
-        .set_bool("datafusion.sql_parser.parse_float_as_decimal", true);
+        .set_bool("datafusion.sql_parser.parse_float_as_decimal", true)
+        // Filters are evaluated while decoding, so the other columns (wide JSON text in hunting
+        // queries' `SELECT *`) are decoded only for matching rows: 5x faster on the notebook's 2.1.
+        .set_bool("datafusion.execution.parquet.pushdown_filters", true)
+        .set_bool("datafusion.execution.parquet.reorder_filters", true)
+        // Table statistics would read every file's footer at planning time only to answer
+        // count(*) without scanning; row groups are still pruned from the footers at execution.
+        .set_bool("datafusion.execution.collect_statistics", false);
     if let Some(n) = opts.target_partitions {
         config = config.with_target_partitions(n.max(1));
     }

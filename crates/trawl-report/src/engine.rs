@@ -5,7 +5,6 @@ use trawl_search::{SearchOptions, TimeRange};
 
 use crate::error::EngineError;
 use crate::runner::{Engine, Params};
-use crate::search_literal;
 
 /// The database name the notebooks' `"{db_name}"` placeholder stands for.
 pub const DEFAULT_DB_NAME: &str = "security_analysis";
@@ -14,9 +13,8 @@ pub const DEFAULT_DB_NAME: &str = "security_analysis";
 ///
 /// - SQL: `"{db_name}"` is replaced by the database name (the notebooks' Python formatting), then
 ///   the statement runs with `params` bound to its `:name` markers as values in the plan.
-/// - Search: quoted `"{name}"` placeholders are bound as escaped literal values by
-///   [`search_literal::bind`] (trawl-search has no parameter API), then the query is planned and
-///   run over the time range.
+/// - Search: the query is parsed, its quoted `"{name}"` placeholders are bound in the AST
+///   ([`trawl_search::Query::bind`]), then it is planned and run over the time range.
 #[derive(Debug, Clone)]
 pub struct LakeEngine {
     session: LakeSession,
@@ -77,8 +75,8 @@ impl Engine for LakeEngine {
         text: &str,
         params: &Params,
     ) -> Result<Vec<arrow::array::RecordBatch>, EngineError> {
-        let text = search_literal::bind(text, params)?;
-        let query = trawl_search::parse(&text)?;
+        let mut query = trawl_search::parse(text)?;
+        query.bind(params)?;
         let plan =
             trawl_search::plan(self.session.context(), &query, &self.range, &self.search).await?;
         Ok(plan.df.collect().await?)

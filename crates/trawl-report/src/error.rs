@@ -112,10 +112,6 @@ pub enum Error {
         /// The Arrow error.
         source: arrow::error::ArrowError,
     },
-
-    /// A search query could not be bound to its parameters.
-    #[error("search query: {0}")]
-    SearchBind(String),
 }
 
 fn available_hint(available: &[String]) -> String {

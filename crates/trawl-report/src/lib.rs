@@ -23,7 +23,6 @@ mod error;
 pub mod playbook;
 pub mod render;
 mod runner;
-pub mod search_literal;
 pub mod table;
 pub mod template;
 mod transform;

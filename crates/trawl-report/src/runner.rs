@@ -21,7 +21,7 @@ pub type Params = BTreeMap<String, String>;
 ///
 /// `text` is the query file's text exactly as written (SQL may contain the notebook's
 /// `"{db_name}"` table placeholder and `:name` parameter placeholders; search text contains
-/// quoted `"{name}"` placeholders, see [`crate::search_literal`]). `params` holds the values of
+/// quoted `"{name}"` placeholders, see `trawl_search::Query::bind`). `params` holds the values of
 /// the parameters the step binds; an implementation binds them as values in the plan.
 #[async_trait::async_trait]
 pub trait Engine: Send + Sync {

@@ -62,6 +62,8 @@ pub enum ErrorCode {
     Ext,
     /// Integer overflow in an aggregation.
     Overflow,
+    /// A `"{name}"` parameter placeholder without a bound value (trawl's extension).
+    Param,
     /// The query engine failed (not a problem with the query text).
     Engine,
 }
@@ -78,6 +80,7 @@ impl ErrorCode {
             ErrorCode::Fn => "E-FN",
             ErrorCode::Time => "E-TIME",
             ErrorCode::Ext => "E-EXT",
+            ErrorCode::Param => "E-PARAM",
             ErrorCode::Overflow => "E-OVERFLOW",
             ErrorCode::Engine => "E-ENGINE",
         }

@@ -12,6 +12,7 @@
 //! ```
 
 pub mod ast;
+mod bind;
 mod columns;
 pub mod error;
 mod eval;

@@ -37,8 +37,13 @@ macro_rules! keyed {
     };
 }
 
+/// Every argument as an array of `number_rows` rows (a scalar argument is repeated; DataFusion's
+/// `values_to_arrays` would give one row when all arguments are scalars).
 fn arrays(args: &ScalarFunctionArgs) -> DfResult<Vec<ArrayRef>> {
-    ColumnarValue::values_to_arrays(&args.args)
+    args.args
+        .iter()
+        .map(|a| a.to_array(args.number_rows))
+        .collect()
 }
 
 /// `field op value` over one argument read with `shape`, after walking `path`.

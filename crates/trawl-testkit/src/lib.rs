@@ -32,3 +32,41 @@ pub fn real_data() -> Option<PathBuf> {
 pub fn testdata() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
 }
+
+/// A lake ingested by the real `trawl_ingest::ingest` into a temporary folder.
+pub struct TestLake {
+    /// Holds the folder; dropped with the lake.
+    pub dir: tempfile::TempDir,
+    /// The lake folder (inside `dir`).
+    pub root: PathBuf,
+    /// The lake's committed Parquet files.
+    pub files: Vec<PathBuf>,
+    /// What the ingest did.
+    pub summary: trawl_ingest::IngestSummary,
+}
+
+/// Ingests `sources` (files or folders) into a new lake, on a thread of its own so that async
+/// tests can call it (ingest runs its own runtime). Panics when the ingest fails.
+pub fn ingest(sources: Vec<PathBuf>) -> TestLake {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("lake");
+    let options = trawl_ingest::IngestOptions {
+        lake: root.clone(),
+        sources,
+        threads: 1,
+        ..Default::default()
+    };
+    let summary = std::thread::spawn(move || trawl_ingest::ingest(&options))
+        .join()
+        .expect("ingest thread")
+        .unwrap_or_else(|e| panic!("ingest failed: {e}"));
+    let files = trawl_ingest::Lake::open(&root)
+        .expect("open the lake")
+        .data_files();
+    TestLake {
+        dir,
+        root,
+        files,
+        summary,
+    }
+}

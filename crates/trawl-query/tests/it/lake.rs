@@ -1,39 +1,21 @@
 //! The fixture lake: `tests/fixtures/AWSLogs/…` (31 records, 2 accounts, 2 regions, 3 days and
-//! one record without `eventTime`) ingested once with `trawl_ingest::ingest`.
+//! one record without `eventTime`) ingested once by the real ingest.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use trawl_query::{LakeSession, QueryOptions, lake_session};
+use trawl_testkit::TestLake;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    files: Vec<PathBuf>,
-}
-
-fn fixture() -> &'static Fixture {
-    static LAKE: OnceLock<Fixture> = OnceLock::new();
+fn fixture() -> &'static TestLake {
+    static LAKE: OnceLock<TestLake> = OnceLock::new();
     LAKE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let lake = dir.path().join("lake");
-        let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/AWSLogs");
-        // Ingest runs its own runtime, so it gets a thread of its own (tests are async).
-        let opts = trawl_ingest::IngestOptions {
-            lake: lake.clone(),
-            sources: vec![src],
-            threads: 1,
-            ..Default::default()
-        };
-        let summary = std::thread::spawn(move || trawl_ingest::ingest(&opts))
-            .join()
-            .expect("ingest thread")
-            .expect("ingest the fixture");
-        assert_eq!(summary.rows_written, 31, "{summary:?}");
-        let files = trawl_ingest::Lake::open(&lake)
-            .expect("open the lake")
-            .data_files();
-        Fixture { _dir: dir, files }
+        let lake = trawl_testkit::ingest(vec![
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/AWSLogs"),
+        ]);
+        assert_eq!(lake.summary.rows_written, 31, "{:?}", lake.summary);
+        lake
     })
 }
 

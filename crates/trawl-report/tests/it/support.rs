@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use tempfile::TempDir;
 use trawl_gen::{GenConfig, Incident};
 use trawl_query::{QueryOptions, lake_session};
 use trawl_report::{LakeEngine, Params, Playbook, Report, catalog, run};
+use trawl_testkit::TestLake;
 
 /// The repository's playbook folder.
 pub fn sql_dir() -> PathBuf {
@@ -14,7 +14,7 @@ pub fn sql_dir() -> PathBuf {
 
 /// A lake generated with the compromised-user incident, and what was planted.
 pub struct IncidentLake {
-    pub dir: TempDir,
+    pub lake: TestLake,
     pub incident: Incident,
 }
 
@@ -30,25 +30,19 @@ pub fn incident_lake() -> IncidentLake {
     };
     let incident =
         trawl_gen::planted_incident(&cfg).expect("the configuration plants the incident");
-    let dir = tempfile::tempdir().unwrap();
-    let trail = dir.path().join("trail");
-    trawl_gen::generate(&cfg, &trail).unwrap();
-    let options = trawl_ingest::IngestOptions {
-        lake: dir.path().join("lake"),
-        sources: vec![trail],
-        threads: 1,
-        ..Default::default()
-    };
-    trawl_ingest::ingest(&options).unwrap();
-    IncidentLake { dir, incident }
+    let trail = tempfile::tempdir().unwrap();
+    trawl_gen::generate(&cfg, trail.path()).unwrap();
+    IncidentLake {
+        lake: trawl_testkit::ingest(vec![trail.path().to_path_buf()]),
+        incident,
+    }
 }
 
-/// The engine over the lake in `dir`.
+/// The engine over the incident lake.
 pub async fn engine(lake: &IncidentLake) -> LakeEngine {
-    let files = trawl_ingest::Lake::open(lake.dir.path().join("lake"))
-        .unwrap()
-        .data_files();
-    let session = lake_session(files, &QueryOptions::default()).await.unwrap();
+    let session = lake_session(lake.lake.files.clone(), &QueryOptions::default())
+        .await
+        .unwrap();
     LakeEngine::new(session)
 }
 

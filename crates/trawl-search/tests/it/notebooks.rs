@@ -1,11 +1,19 @@
-//! §8.3: the two notebook queries, with exact columns, row order and null groups.
+//! §8.3: the two notebook queries, read from the playbook's files in sql/, with exact columns,
+//! row order and null groups.
 
-use crate::{rows, table};
+use crate::{bound_table, rows};
+
+/// A query file of the unusual-API-activity playbook, as shipped.
+fn notebook_query(file: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../sql/unusual-api-activity")
+        .join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
 
 #[tokio::test]
 async fn q1_errors_by_principal() {
-    let q = "%ingest.source_type: 'aws:cloudtrail' errorCode: * | stats min(eventTime) as firstTime, \
-             max(eventTime) as lastTime by eventSource, eventName, errorCode, userIdentity.accountId, userIdentity.arn";
+    let q = notebook_query("q1_failed_calls.search");
     let cols = [
         "eventSource",
         "eventName",
@@ -17,7 +25,7 @@ async fn q1_errors_by_principal() {
         "lastTime",
     ];
     assert_eq!(
-        table(q, &cols).await,
+        bound_table(&q, &[], &cols).await,
         rows(&[
             &[
                 "iam.amazonaws.com",
@@ -45,7 +53,7 @@ async fn q1_errors_by_principal() {
 
 #[tokio::test]
 async fn q2_activity_of_a_user_with_null_groups_first() {
-    let q = r#"%ingest.source_type: "aws:cloudtrail" "alice" | rename userIdentity.sessionContext.sessionIssuer.arn as userArn | stats min(eventTime) as firstTime, max(eventTime) as lastTime by userArn, eventSource, eventName, errorCode"#;
+    let q = notebook_query("q2_user_activity.search");
     let cols = [
         "userArn",
         "eventSource",
@@ -57,7 +65,7 @@ async fn q2_activity_of_a_user_with_null_groups_first() {
     ];
     let deployer = "arn:aws:iam::111122223333:role/Deployer";
     assert_eq!(
-        table(q, &cols).await,
+        bound_table(&q, &[("user_identity_name", "alice")], &cols).await,
         rows(&[
             &[
                 "null",

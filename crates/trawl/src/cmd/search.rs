@@ -21,7 +21,8 @@ use crate::LakeArg;
 eval, rename, table, head, tail, sort.\n\nExamples:\n  \
 trawl search 'errorCode: * | stats min(eventTime) as first, max(eventTime) as last by eventSource, eventName, errorCode'\n  \
 trawl search --last 7d '\"alice\" eventSource: iam.amazonaws.com'\n  \
-trawl search --explain 'userIdentity.type = Root | count'"
+trawl search --explain 'userIdentity.type = Root | count'\n  \
+trawl search -f sql/unusual-api-activity/q2_user_activity.search --param user_identity_name=alice"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -46,6 +47,10 @@ pub struct Args {
     /// Reject trawl's extensions to Scanner's language (sort, count(col), '…' strings).
     #[arg(long)]
     strict_scanner: bool,
+    /// Bind a parameter: NAME=VALUE for a quoted "{NAME}" value in the query (bound as one
+    /// literal value, never spliced into the text).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = super::sql::parse_param)]
+    params: Vec<(String, String)>,
     /// Read the query from a file.
     #[arg(
         short = 'f',
@@ -68,7 +73,10 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         }
         (None, None) => unreachable!("clap requires one"),
     };
-    let query = parse(&text).map_err(|e| e.to_string())?;
+    let mut query = parse(&text).map_err(|e| e.to_string())?;
+    query
+        .bind(&args.params.iter().cloned().collect())
+        .map_err(|e| e.to_string())?;
     for warning in &query.warnings {
         eprintln!("warning: {warning}");
     }
