@@ -88,6 +88,12 @@ class BindingTest(unittest.TestCase):
         bound = queries.bind_sql(":user_identity_name :user", {"user": "a", "user_identity_name": "b"})
         self.assertEqual(bound, "'b' 'a'")
 
+    def test_trawl_gets_values_as_bound_params_and_the_text_after_a_separator(self) -> None:
+        text = '-- c\nselect * from "{db_name}".cloudtrail where a = :arn'
+        args = queries.sql_args(text, {"arn": "x' OR '1'='1", "b": "y"})
+        bound = '-- c\nselect * from "security_analysis".cloudtrail where a = :arn'
+        self.assertEqual(args, ["--param=arn=x' OR '1'='1", "--", bound])
+
     def test_search_escapes_for_a_double_quoted_value(self) -> None:
         bound = queries.bind_search('"{term}" | count', {"term": 'a"b\\c'})
         self.assertEqual(bound, '"a\\"b\\\\c" | count')
@@ -102,6 +108,13 @@ class CatalogueTest(unittest.TestCase):
                 self.assertIsNone(q.duckdb_missing, q.name)
             if q.group == "hunting":
                 self.assertIsNone(q.trawl_missing, q.name)
+
+    def test_every_search_query_has_a_handwritten_sql_twin(self) -> None:
+        searches = [q for q in queries.load() if q.language == "search"]
+        self.assertEqual({q.name for q in searches}, {"q1_failed_calls", "q2_user_activity", "free_text"})
+        for q in searches:
+            if q.name != "q2_user_activity":
+                self.assertIsNotNone(q.handwritten_text, q.name)
 
     def test_hunting_queries_cover_the_issue(self) -> None:
         names = {q.name for q in queries.load() if q.group == "hunting"}
@@ -233,6 +246,22 @@ class VerdictTest(unittest.TestCase):
         self.assertTrue(v["lake ≤ ½ of the gzip input"].met)
         self.assertIsNone(v["free-text search over 1 M events < 1 s"].met)
 
+    def test_search_is_judged_against_its_handwritten_sql(self) -> None:
+        results = self.results(2.0, 1 << 29)
+        cells = {
+            "trawl": Cell(samples=[Sample(0.31, 1)]),
+            "trawl_sql": Cell(samples=[Sample(0.11, 1)]),
+            "duckdb_parquet": Cell(),
+            "duckdb_raw": Cell(),
+        }
+        ratios = report.query_ratios(cells, {"trawl_version_s": 0.01})
+        self.assertAlmostEqual(ratios["search_vs_sql"], 3.0)
+        results["queries"] = [{"name": "q1", "group": "notebook/n", "cells": cells, "ratios": ratios}]
+        v = {x.target: x for x in report.verdicts(results)}
+        verdict = v["search `q1` ≤ 1.5× the same question in hand-written SQL"]
+        self.assertFalse(verdict.met)
+        self.assertIn("missed by 100 %", verdict.note)
+
     def test_markdown_names_every_target(self) -> None:
         results = self.results(2.0, 1 << 29)
         results.update(
@@ -320,7 +349,10 @@ class QuickRunTest(unittest.TestCase):
     def test_quick_mode_runs_every_job(self) -> None:
         missing = [
             what
-            for what, ok in (("a trawl binary ($TRAWL_BIN or the release build)", full_trawl()), ("a Python with duckdb", duckdb_python()))
+            for what, ok in (
+                ("a trawl binary ($TRAWL_BIN or the release build)", full_trawl()),
+                ("a Python with duckdb", duckdb_python()),
+            )
             if not ok
         ]
         if missing:

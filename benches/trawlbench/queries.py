@@ -4,6 +4,8 @@
   search language); the DuckDB translation is ``benches/queries/notebook/<notebook>/<name>.duckdb.sql``.
 - Hunting queries: ``benches/queries/hunting/<name>.trawl.sql`` (Athena SQL against ``cloudtrail``)
   or ``<name>.trawl.search`` (search language), beside ``<name>.duckdb.sql``.
+- A search-language query may have ``<name>.handwritten.sql`` beside its DuckDB translation: the same
+  question in hand-written Athena SQL, run by ``trawl sql`` to compare the search planner with it.
 
 Placeholders: SQL uses the notebooks' ``"{db_name}"`` table qualifier and ``:name`` parameters;
 search text uses ``{name}`` inside a double-quoted value. The harness binds them textually with
@@ -36,6 +38,9 @@ class Query:
     duckdb_file: Path
     trawl_text: str | None
     duckdb_text: str | None
+    #: The same question in hand-written Athena SQL (search queries only), run by ``trawl sql``.
+    handwritten_file: Path | None = None
+    handwritten_text: str | None = None
 
     @property
     def trawl_missing(self) -> str | None:
@@ -91,6 +96,10 @@ def load(sql_dir: Path = REPO / "sql", queries_dir: Path = QUERIES) -> list[Quer
         search = hunting / f"{stem}.trawl.search"
         language, trawl_file = ("search", search) if search.is_file() else ("sql", hunting / f"{stem}.trawl.sql")
         found.append(Query(stem, "hunting", language, trawl_file, duckdb_file, read(trawl_file), read(duckdb_file)))
+    for q in found:
+        if q.language == "search":
+            q.handwritten_file = q.duckdb_file.with_name(f"{q.name}.handwritten.sql")
+            q.handwritten_text = read(q.handwritten_file)
     return found
 
 
@@ -119,13 +128,18 @@ def bind_search(text: str, params: dict[str, str]) -> str:
 
 
 def trawl_args(query: Query, params: dict[str, str]) -> list[str]:
-    """The trawl command's trailing arguments: SQL values go in as bound ``--param`` values (never
-    spliced into the text); search text gets its ``{name}`` placeholders escaped in. The query comes
-    after ``--`` because notebook queries start with ``--`` comments."""
+    """The trawl command's trailing arguments for the query's own text (see ``sql_args``); search text
+    gets its ``{name}`` placeholders escaped in."""
     assert query.trawl_text is not None
     if query.language == "search":
         return ["--", bind_search(query.trawl_text, params)]
-    text = query.trawl_text.replace('"{db_name}"', f'"{DB_NAME}"')
+    return sql_args(query.trawl_text, params)
+
+
+def sql_args(text: str, params: dict[str, str]) -> list[str]:
+    """``trawl sql``'s trailing arguments: values go in as bound ``--param`` values (never spliced
+    into the text), and the query comes after ``--`` because notebook queries start with comments."""
+    text = text.replace('"{db_name}"', f'"{DB_NAME}"')
     used = [name for name in sorted(params) if re.search(rf"(?<![:\w]):{re.escape(name)}\b", text)]
     return [*(f"--param={name}={params[name]}" for name in used), "--", text]
 

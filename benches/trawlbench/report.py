@@ -18,6 +18,7 @@ TARGET_VS_TYPED = 10.0
 TARGET_VS_AUTO = 2.0
 TARGET_QUERY_RATIO = 1.0
 TARGET_SEARCH_S = 1.0
+TARGET_STATS_VS_SQL = 1.5
 
 
 @dataclasses.dataclass
@@ -78,13 +79,20 @@ def query_ratios(cells: dict[str, Cell], overhead: dict[str, object]) -> dict[st
     """
     trawl, parquet, raw = cells["trawl"], cells["duckdb_parquet"], cells["duckdb_raw"]
     base = overhead.get("trawl_version_s")
+
+    def work(cell: Cell) -> float | None:
+        wall = cell.median_wall()
+        return max(wall - base, 1e-3) if wall is not None and isinstance(base, float) else wall
+
     wall = trawl.median_wall()
-    trawl_work = max(wall - base, 1e-3) if wall is not None and isinstance(base, float) else wall
-    return {
-        "vs_parquet": ratio(trawl_work, parquet.median_inprocess()),
+    found = {
+        "vs_parquet": ratio(work(trawl), parquet.median_inprocess()),
         "vs_parquet_wall": ratio(wall, parquet.median_wall()),
         "vs_raw_wall": ratio(wall, raw.median_wall()),
     }
+    if "trawl_sql" in cells:
+        found["search_vs_sql"] = ratio(work(trawl), work(cells["trawl_sql"]))
+    return found
 
 
 def verdicts(results: dict) -> list[Verdict]:
@@ -153,6 +161,18 @@ def verdicts(results: dict) -> list[Verdict]:
         else:
             met = r <= TARGET_QUERY_RATIO
             out.append(Verdict(label, fmt_ratio(r), met, "" if met else missed_by(r, TARGET_QUERY_RATIO, False)))
+
+    for q in results["queries"]:
+        if "trawl_sql" not in q["cells"] or not q["group"].startswith("notebook/"):
+            continue
+        r = q["ratios"].get("search_vs_sql")
+        label = f"search `{q['name']}` ≤ 1.5× the same question in hand-written SQL"
+        if r is None:
+            reason = q["cells"]["trawl"].reason or q["cells"]["trawl_sql"].reason or ""
+            out.append(Verdict(label, "—", None, reason))
+        else:
+            met = r <= TARGET_STATS_VS_SQL
+            out.append(Verdict(label, fmt_ratio(r), met, "" if met else missed_by(r, TARGET_STATS_VS_SQL, False)))
 
     search = next((q for q in results["queries"] if q["name"] == "free_text"), None)
     wall = search["cells"]["trawl"].median_wall() if search else None
@@ -263,6 +283,26 @@ def markdown(results: dict) -> str:
             f"{fmt_s(p.median_inprocess())} | {cell_time(raw)} | **{fmt_ratio(r['vs_parquet'])}** | "
             f"{fmt_ratio(r['vs_parquet_wall'])} | {fmt_ratio(r['vs_raw_wall'])} | {rows_cell(t, p)} |"
         )
+
+    twins = [q for q in results["queries"] if "trawl_sql" in q["cells"]]
+    if twins:
+        lines += [
+            "",
+            "### Search against hand-written SQL",
+            "",
+            "Each search-language query next to the same question written by hand in Athena SQL "
+            "(`benches/queries/**/<name>.handwritten.sql`), both run by trawl on the same lake in the same "
+            "repetitions. **Ratio** = search ÷ SQL, process start left out.",
+            "",
+            "| query | search wall | hand-written SQL wall | ratio | rows (search / SQL) |",
+            "|---|---|---|---|---|",
+        ]
+        for q in twins:
+            t, h = q["cells"]["trawl"], q["cells"]["trawl_sql"]
+            lines.append(
+                f"| {q['group']}/`{q['name']}` | {cell_time(t)} | {cell_time(h)} | "
+                f"**{fmt_ratio(q['ratios'].get('search_vs_sql'))}** | {rows_cell(t, h)} |"
+            )
 
     lines += ["", "## Inflate + parse limit", ""]
     lines += limit_lines(lim, ing["trawl"], events, m.get("cpus"))

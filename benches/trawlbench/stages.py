@@ -14,7 +14,7 @@ from . import duckdb_sql
 from .corpus import Corpus
 from .measure import Cell, Sample, reported_seconds
 from .proc import Run, last_lines, run
-from .queries import Query, duckdb_text, trawl_args
+from .queries import Query, duckdb_text, rel, sql_args, trawl_args
 from .tools import BENCHES, Tool
 
 WORKER = BENCHES / "duck_worker.py"
@@ -182,15 +182,28 @@ def queries(
                     c[name].fail(reason)
         if lake_ready:
             c["duckdb_parquet"].fail(lake_ready)
+        if q.handwritten_file is not None:
+            c["trawl_sql"] = Cell()
+            for reason in (
+                lake_ready,
+                trawl.lacks("sql"),
+                None if q.handwritten_text is not None else f"{rel(q.handwritten_file)} is missing",
+            ):
+                if reason:
+                    c["trawl_sql"].fail(reason)
         if raw_reps == 0:
             c["duckdb_raw"].fail("skipped (--raw-reps 0)")
     parquet_setup = duckdb_sql.parquet_view(lake)
     raw_setup = duckdb_sql.raw_view(corpus.root, corpus.files)
 
-    def trawl_query(q: Query) -> None:
-        cell = cells[q.name]["trawl"]
-        command = "search" if q.language == "search" else "sql"
-        cmd = [trawl.path or "trawl", command, "--lake", str(lake), "--format", "csv", *trawl_args(q, params)]
+    def trawl_query(q: Query, handwritten: bool = False) -> None:
+        cell = cells[q.name]["trawl_sql" if handwritten else "trawl"]
+        if handwritten:
+            assert q.handwritten_text is not None
+            command, args = "sql", sql_args(q.handwritten_text, params)
+        else:
+            command, args = ("search" if q.language == "search" else "sql"), trawl_args(q, params)
+        cmd = [trawl.path or "trawl", command, "--lake", str(lake), "--format", "csv", *args]
         done = run(cmd, timeout=timeout)
         if reason := done.failure():
             cell.fail(reason)
@@ -220,6 +233,8 @@ def queries(
                 ("trawl", lambda q=q: trawl_query(q)),
                 ("duckdb_parquet", lambda q=q: duck_query(q, "duckdb_parquet", parquet_setup, timeout)),
             ]
+            if "trawl_sql" in cells[q.name]:
+                pair.insert(1, ("trawl_sql", lambda q=q: trawl_query(q, handwritten=True)))
             for name, job in pair if rep % 2 == 0 else list(reversed(pair)):
                 if cells[q.name][name].runnable:
                     job()
