@@ -1,5 +1,6 @@
 //! Criterion benchmarks of ingest's hot paths, one core each: gzip inflate, splitting
-//! `{"Records":[...]}` into raw records, decoding records into Arrow, and the three together.
+//! `{"Records":[...]}` into raw records, decoding records into Arrow, the three together, and
+//! encoding the decoded rows as one lake Parquet file (sort, zstd, statistics, bloom filters).
 //!
 //! The corpus is `TRAWL_BENCH_TRAILS`, a folder of `*.json.gz` delivery files (for instance from
 //! `trawl gen --records 200000 /tmp/trails`; the first `TRAWL_BENCH_FILES` of them in path order,
@@ -15,11 +16,12 @@ use std::hint::black_box;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use arrow::record_batch::RecordBatch;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use flate2::read::MultiGzDecoder;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use trawl_ingest::BatchBuilder;
+use trawl_ingest::{BatchBuilder, write_file};
 
 /// A delivery file's top level: only `Records` matters here.
 #[derive(Deserialize)]
@@ -125,11 +127,15 @@ fn split(json: &[u8]) -> Vec<&RawValue> {
 }
 
 fn decode(json: &[u8], builder: &mut BatchBuilder) -> usize {
+    decode_batch(json, builder).num_rows()
+}
+
+fn decode_batch(json: &[u8], builder: &mut BatchBuilder) -> RecordBatch {
     let none = None;
     for (i, record) in split(json).into_iter().enumerate() {
         black_box(builder.append(record, "bench.json.gz", i, (&none, &none)));
     }
-    builder.finish().0.num_rows()
+    builder.finish().0
 }
 
 fn hot_paths(c: &mut Criterion) {
@@ -164,6 +170,21 @@ fn hot_paths(c: &mut Criterion) {
                 .iter()
                 .map(|g| decode(&inflate(g), &mut builder))
                 .sum::<usize>()
+        })
+    });
+    group.bench_function("encode_parquet", |b| {
+        let mut builder = BatchBuilder::new();
+        let batches: Vec<RecordBatch> = corpus
+            .json
+            .iter()
+            .map(|j| decode_batch(j, &mut builder))
+            .collect();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bench.parquet");
+        b.iter(|| {
+            write_file(&batches, &path, "bench.parquet".into(), "bench".into())
+                .expect("writes")
+                .rows
         })
     });
     group.finish();

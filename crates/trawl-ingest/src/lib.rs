@@ -29,6 +29,7 @@ pub use lake::{DataFile, Lake, Manifest, SourceEntry, SourceKind};
 pub use partition::{EventTime, PartitionKey};
 pub use quarantine::QuarantineEntry;
 pub use source::KeyInfo;
+pub use write::write_file;
 
 /// Everything that can stop a run. Bad *input* never does: it is quarantined and counted.
 #[derive(Debug, thiserror::Error)]

@@ -70,3 +70,10 @@ pub fn ingest(sources: Vec<PathBuf>) -> TestLake {
         summary,
     }
 }
+
+/// Generates trails with `cfg` (trawl-gen) and ingests them into a new lake.
+pub fn generated(cfg: &trawl_gen::GenConfig) -> TestLake {
+    let trails = tempfile::tempdir().expect("temp dir");
+    trawl_gen::generate(cfg, trails.path()).unwrap_or_else(|e| panic!("generate: {e}"));
+    ingest(vec![trails.path().to_path_buf()])
+}

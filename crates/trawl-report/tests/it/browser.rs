@@ -53,6 +53,10 @@ fn page_requests(net_log: &Path) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn report_renders_in_chromium_without_network() {
     if !Path::new(CHROMIUM).exists() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but {CHROMIUM} is missing; .ci/run installs it"
+        );
         eprintln!("skipped: {CHROMIUM} is not installed (apt-get install -y chromium)");
         return;
     }

@@ -67,6 +67,37 @@ async fn iam_playbook_investigates_the_planted_user() {
             "step {id} found nothing for {arn}"
         );
     }
+    // 2.3 is the identity's events (five of them), 2.4, 2.5 and 2.6 count the same events by
+    // service, by action and by time: the same total, at least everything that was planted.
+    assert_eq!(step(&report, "2.3").result.num_rows(), 5);
+    let total = |id: &str| -> u64 {
+        column(&report, id, "total")
+            .into_iter()
+            .map(|v| v.unwrap().parse::<u64>().unwrap())
+            .sum()
+    };
+    assert!(
+        total("2.4") >= lake.incident.events,
+        "{} < {}",
+        total("2.4"),
+        lake.incident.events
+    );
+    assert_eq!(total("2.5"), total("2.4"));
+    assert_eq!(total("2.6"), total("2.4"));
+    let services: Vec<String> = column(&report, "2.4", "eventsource")
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(
+        services.contains(&"iam.amazonaws.com".to_string()),
+        "{services:?}"
+    );
+    let latest = column(&report, "2.6", "eventtime")[0].clone().unwrap();
+    assert!(
+        latest >= lake.incident.end.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "{latest}"
+    );
+
     let actions: Vec<String> = column(&report, "2.5", "eventname")
         .into_iter()
         .flatten()

@@ -30,10 +30,8 @@ pub fn incident_lake() -> IncidentLake {
     };
     let incident =
         trawl_gen::planted_incident(&cfg).expect("the configuration plants the incident");
-    let trail = tempfile::tempdir().unwrap();
-    trawl_gen::generate(&cfg, trail.path()).unwrap();
     IncidentLake {
-        lake: trawl_testkit::ingest(vec![trail.path().to_path_buf()]),
+        lake: trawl_testkit::generated(&cfg),
         incident,
     }
 }
