@@ -153,26 +153,11 @@ def verdicts(results: dict) -> list[Verdict]:
     for q in results["queries"]:
         if not q["group"].startswith("notebook/"):
             continue
-        r = q["ratios"]["vs_parquet"]
         label = f"`{q['name']}` ≤ 1.0× DuckDB on the same Parquet"
-        if r is None:
-            reason = q["cells"]["trawl"].reason or q["cells"]["duckdb_parquet"].reason or ""
-            out.append(Verdict(label, "—", None, reason))
-        else:
-            met = r <= TARGET_QUERY_RATIO
-            out.append(Verdict(label, fmt_ratio(r), met, "" if met else missed_by(r, TARGET_QUERY_RATIO, False)))
-
-    for q in results["queries"]:
-        if "trawl_sql" not in q["cells"] or not q["group"].startswith("notebook/"):
-            continue
-        r = q["ratios"].get("search_vs_sql")
-        label = f"search `{q['name']}` ≤ 1.5× the same question in hand-written SQL"
-        if r is None:
-            reason = q["cells"]["trawl"].reason or q["cells"]["trawl_sql"].reason or ""
-            out.append(Verdict(label, "—", None, reason))
-        else:
-            met = r <= TARGET_STATS_VS_SQL
-            out.append(Verdict(label, fmt_ratio(r), met, "" if met else missed_by(r, TARGET_STATS_VS_SQL, False)))
+        out.append(ratio_verdict(label, q, "vs_parquet", "duckdb_parquet", TARGET_QUERY_RATIO))
+        if "trawl_sql" in q["cells"]:
+            label = f"search `{q['name']}` ≤ 1.5× the same question in hand-written SQL"
+            out.append(ratio_verdict(label, q, "search_vs_sql", "trawl_sql", TARGET_STATS_VS_SQL))
 
     search = next((q for q in results["queries"] if q["name"] == "free_text"), None)
     wall = search["cells"]["trawl"].median_wall() if search else None
@@ -184,6 +169,15 @@ def verdicts(results: dict) -> list[Verdict]:
         note = "" if met else missed_by(wall, TARGET_SEARCH_S, False)
         out.append(Verdict("free-text search over 1 M events < 1 s", fmt_s(wall), met, note + scale))
     return out
+
+
+def ratio_verdict(label: str, q: dict, ratio_key: str, other_cell: str, target: float) -> Verdict:
+    """A query's ratio against an upper bound, or why it could not be measured."""
+    r = q["ratios"].get(ratio_key)
+    if r is None:
+        return Verdict(label, "—", None, q["cells"]["trawl"].reason or q["cells"][other_cell].reason or "")
+    met = r <= target
+    return Verdict(label, fmt_ratio(r), met, "" if met else missed_by(r, target, False))
 
 
 def markdown(results: dict) -> str:

@@ -7,7 +7,6 @@
 //! ```
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use trawl_gen::GenConfig;
 use trawl_query::{LakeSession, QueryOptions, QueryParams, lake_session};
 
 const RECORDS: u64 = 20_000;
@@ -23,12 +22,7 @@ fn run(runtime: &tokio::runtime::Runtime, session: &LakeSession, sql: &str) -> u
 }
 
 fn functions(c: &mut Criterion) {
-    let cfg = GenConfig {
-        records: RECORDS,
-        seed: 7,
-        ..GenConfig::default()
-    };
-    let lake = trawl_testkit::generated(&cfg);
+    let lake = trawl_testkit::generated_records(RECORDS);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let opts = QueryOptions {
         target_partitions: Some(1),

@@ -9,7 +9,6 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use datafusion::prelude::SessionContext;
-use trawl_gen::GenConfig;
 use trawl_query::{QueryOptions, lake_session};
 use trawl_search::{SearchOptions, TimeRange, parse, plan};
 
@@ -46,12 +45,7 @@ fn search(c: &mut Criterion) {
         })
     });
 
-    let cfg = GenConfig {
-        records: RECORDS,
-        seed: 7,
-        ..GenConfig::default()
-    };
-    let lake = trawl_testkit::generated(&cfg);
+    let lake = trawl_testkit::generated_records(RECORDS);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let opts = QueryOptions {
         target_partitions: Some(1),

@@ -77,3 +77,12 @@ pub fn generated(cfg: &trawl_gen::GenConfig) -> TestLake {
     trawl_gen::generate(cfg, trails.path()).unwrap_or_else(|e| panic!("generate: {e}"));
     ingest(vec![trails.path().to_path_buf()])
 }
+
+/// A generated lake of `records` events (trawl-gen's defaults, seed 7, the incident planted).
+pub fn generated_records(records: u64) -> TestLake {
+    generated(&trawl_gen::GenConfig {
+        records,
+        seed: 7,
+        ..trawl_gen::GenConfig::default()
+    })
+}

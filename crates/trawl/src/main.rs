@@ -70,11 +70,6 @@ enum Command {
     Demo(cmd::demo::Args),
 }
 
-// Ingest and queries allocate many short-lived buffers; mimalloc is markedly faster than glibc's
-// malloc at that (see benches/RESULTS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
