@@ -35,10 +35,8 @@ pub fn testdata() -> PathBuf {
 
 /// A lake ingested by the real `trawl_ingest::ingest` into a temporary folder.
 pub struct TestLake {
-    /// Holds the folder; dropped with the lake.
+    /// The folder holding the lake (`<dir>/lake`); removed when dropped.
     pub dir: tempfile::TempDir,
-    /// The lake folder (inside `dir`).
-    pub root: PathBuf,
     /// The lake's committed Parquet files.
     pub files: Vec<PathBuf>,
     /// What the ingest did.
@@ -65,7 +63,6 @@ pub fn ingest(sources: Vec<PathBuf>) -> TestLake {
         .data_files();
     TestLake {
         dir,
-        root,
         files,
         summary,
     }
