@@ -101,18 +101,8 @@ def ingest(
         out = duck_dir / f"{name}.parquet"
         out.unlink(missing_ok=True)
         done, answer = duck_job(duck, [], duckdb_sql.copy_to(select(corpus.root, corpus.files), out), threads, timeout)
-        if "error" in answer:
-            cell.fail(f"DuckDB: {answer['error']}"[:600])
+        if not record_duck(cell, done, answer):
             return
-        cell.samples.append(
-            Sample(
-                done.wall,
-                done.max_rss,
-                answer.get("engine_seconds"),
-                answer.get("rows"),
-                answer.get("inprocess_seconds"),
-            )
-        )
         cell.extra["output_bytes"] = out.stat().st_size if out.exists() else None
 
     jobs: list[tuple[str, Callable[[], None]]] = [
@@ -146,6 +136,23 @@ def lake_size(trawl: Tool, lake: Path) -> dict[str, object]:
                 pass
     files = list((lake / "cloudtrail").rglob("*.parquet"))
     return {"output_bytes": sum(p.stat().st_size for p in files), "output_files": len(files)}
+
+
+def record_duck(cell: Cell, done: Run, answer: dict) -> bool:
+    """Adds a DuckDB job's sample to ``cell``, or its error; True when it ran."""
+    if "error" in answer:
+        cell.fail(f"DuckDB: {answer['error']}"[:600])
+        return False
+    cell.samples.append(
+        Sample(
+            done.wall,
+            done.max_rss,
+            answer.get("engine_seconds"),
+            answer.get("rows"),
+            answer.get("inprocess_seconds"),
+        )
+    )
+    return True
 
 
 def csv_rows(text: str) -> int:
@@ -213,18 +220,7 @@ def queries(
     def duck_query(q: Query, name: str, setup: list[str], limit: float) -> None:
         cell = cells[q.name][name]
         done, answer = duck_job(duck, setup, duckdb_text(q, params), threads, limit)
-        if "error" in answer:
-            cell.fail(f"DuckDB: {answer['error']}"[:600])
-            return
-        cell.samples.append(
-            Sample(
-                done.wall,
-                done.max_rss,
-                answer.get("engine_seconds"),
-                answer.get("rows"),
-                answer.get("inprocess_seconds"),
-            )
-        )
+        record_duck(cell, done, answer)
 
     for rep in range(reps):
         print(f"  queries on the lake (run {rep + 1}/{reps}) …", flush=True)

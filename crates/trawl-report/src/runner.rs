@@ -75,6 +75,19 @@ pub enum Origin {
     Default,
 }
 
+impl std::fmt::Display for Origin {
+    /// Where the value came from, as the reports say it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Analyst => f.write_str("given by the analyst"),
+            Origin::Step { step, column, row } => {
+                write!(f, "from step {step}, column {column}, row {row}")
+            }
+            Origin::Default => f.write_str("playbook default"),
+        }
+    }
+}
+
 /// What a step ran.
 #[derive(Debug, Clone)]
 pub enum Ran {

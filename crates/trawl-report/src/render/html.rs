@@ -6,7 +6,7 @@ use super::escape::xml;
 use super::svg::bar_chart;
 use super::{DisplayTable, RenderOptions, describe_source, slug};
 use crate::error::Result;
-use crate::runner::{Origin, Report, StepReport};
+use crate::runner::{Report, StepReport};
 
 const STYLE: &str = "
 body{font-family:system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:24px;color:#111827;background:#fff}
@@ -56,13 +56,7 @@ fn parameters(out: &mut String, report: &Report) {
     }
     out.push_str("<ul class=\"meta\">\n");
     for p in &report.parameters {
-        let origin = match &p.origin {
-            Origin::Analyst => "given by the analyst".to_string(),
-            Origin::Step { step, column, row } => {
-                format!("from step {step}, column {column}, row {row}")
-            }
-            Origin::Default => "playbook default".to_string(),
-        };
+        let origin = p.origin.to_string();
         let _ = writeln!(
             out,
             "<li><code>{}</code> = <code>{}</code> ({})</li>",

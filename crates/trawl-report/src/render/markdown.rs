@@ -7,7 +7,7 @@ use super::escape::{fence, markdown as md};
 use super::svg::svg_document;
 use super::{DisplayTable, RenderOptions, describe_source, slug};
 use crate::error::{Error, Result};
-use crate::runner::{Origin, Report};
+use crate::runner::Report;
 
 /// A rendered Markdown report and the chart files it links to.
 #[derive(Debug, Clone)]
@@ -32,13 +32,7 @@ pub fn markdown(report: &Report, options: &RenderOptions, stem: &str) -> Result<
         report.name.replace('`', "'")
     );
     for p in &report.parameters {
-        let origin = match &p.origin {
-            Origin::Analyst => "given by the analyst".to_string(),
-            Origin::Step { step, column, row } => {
-                format!("from step {step}, column {column}, row {row}")
-            }
-            Origin::Default => "playbook default".to_string(),
-        };
+        let origin = p.origin.to_string();
         let _ = writeln!(
             out,
             "- parameter {} = {} ({})",

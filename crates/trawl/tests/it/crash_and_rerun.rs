@@ -1,6 +1,7 @@
 //! `kill -9` during an ingest leaves the lake as before or after the run; re-runs and copies under
 //! another path add nothing.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use crate::{event_ids, generate, trawl};
 
 const RECORDS: u64 = 30_000;
 
-fn committed_rows(lake: &std::path::Path) -> u64 {
+fn committed_rows(lake: &Path) -> u64 {
     match Lake::open(lake) {
         Ok(l) => l.manifest().files.iter().map(|f| f.rows).sum(),
         Err(_) => 0,
@@ -70,43 +71,31 @@ fn rerun_and_copy_under_another_path_add_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let (src, lake) = (tmp.path().join("src"), tmp.path().join("lake"));
     generate(&src, 5_000, 3);
-    let lake_arg = lake.to_str().unwrap();
-    let first = trawl(&[
-        "ingest",
-        "--quiet",
-        "--json",
-        "--lake",
-        lake_arg,
-        src.to_str().unwrap(),
-    ]);
-    let summary: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    let summary = ingest_summary(&lake, &src);
     assert_eq!(summary["rows_written"], 5_000);
-    let again = trawl(&[
-        "ingest",
-        "--quiet",
-        "--json",
-        "--lake",
-        lake_arg,
-        src.to_str().unwrap(),
-    ]);
-    let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let summary = ingest_summary(&lake, &src);
     assert_eq!(summary["rows_written"], 0);
     assert_eq!(summary["files_already_ingested"], summary["files_found"]);
 
     let moved = tmp.path().join("elsewhere");
     std::fs::rename(&src, &moved).unwrap();
-    let copy = trawl(&[
+    let summary = ingest_summary(&lake, &moved);
+    assert_eq!(summary["rows_written"], 0);
+    let (count, ids) = event_ids(&lake);
+    assert_eq!((count, ids.len()), (5_000, 5_000));
+}
+
+/// `trawl ingest --quiet --json --lake LAKE SOURCE`'s summary.
+fn ingest_summary(lake: &Path, source: &Path) -> serde_json::Value {
+    let out = trawl(&[
         "ingest",
         "--quiet",
         "--json",
         "--lake",
-        lake_arg,
-        moved.to_str().unwrap(),
+        lake.to_str().unwrap(),
+        source.to_str().unwrap(),
     ]);
-    let summary: serde_json::Value = serde_json::from_slice(&copy.stdout).unwrap();
-    assert_eq!(summary["rows_written"], 0);
-    let (count, ids) = event_ids(&lake);
-    assert_eq!((count, ids.len()), (5_000, 5_000));
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
