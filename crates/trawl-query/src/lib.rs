@@ -17,11 +17,13 @@
 //!
 //! Modules: [`session`] (the session and its settings), [`catalog`] (table and view names),
 //! [`rewrite`] (token and AST passes), [`functions`] (the Presto function pack),
-//! [`statements`] (which statements run), [`params`], [`errors`], [`output`].
+//! [`statements`] (which statements run), [`params`], [`errors`], [`output`],
+//! [`local_reads`] (how the lake's files are read).
 
 pub mod catalog;
 pub mod errors;
 pub mod functions;
+pub mod local_reads;
 pub mod output;
 pub mod params;
 pub mod rewrite;

@@ -19,6 +19,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::{
     CatalogProvider, MemoryCatalogProvider, MemorySchemaProvider, SchemaProvider,
 };
+use datafusion::common::config::TableParquetOptions;
 use datafusion::common::{DataFusionError, Result};
 use datafusion::dataframe::DataFrame;
 use datafusion::datasource::ViewTable;
@@ -28,11 +29,13 @@ use datafusion::datasource::listing::{
 };
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::context::{SQLOptions, SessionConfig, SessionContext};
+use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 
 use crate::catalog::{
     ATHENA_CATALOG, BASE_TABLE, DEFAULT_CATALOG, Layout, TRAWL_SCHEMA, VIEW_SCHEMAS,
 };
+use crate::local_reads::LocalReads;
 use crate::params::QueryParams;
 use crate::{functions, rewrite};
 
@@ -90,7 +93,10 @@ pub async fn lake_session(files: Vec<PathBuf>, opts: &QueryOptions) -> Result<La
         .set_bool("datafusion.execution.parquet.reorder_filters", true)
         // Table statistics would read every file's footer at planning time only to answer
         // count(*) without scanning; row groups are still pruned from the footers at execution.
-        .set_bool("datafusion.execution.collect_statistics", false);
+        .set_bool("datafusion.execution.collect_statistics", false)
+        // The first read of a file fetches this much of its end. A lake file's footer and page
+        // index take ~20 KB; DataFusion's default (512 KiB) copies half of a typical file.
+        .set_u64("datafusion.execution.parquet.metadata_size_hint", 64 * 1024);
     if let Some(n) = opts.target_partitions {
         config = config.with_target_partitions(n.max(1));
     }
@@ -104,6 +110,10 @@ pub async fn lake_session(files: Vec<PathBuf>, opts: &QueryOptions) -> Result<La
         .with_default_features()
         .build();
     let ctx = SessionContext::new_with_state(state);
+    ctx.register_object_store(
+        ObjectStoreUrl::local_filesystem().as_ref(),
+        Arc::new(LocalReads::new()),
+    );
     for udf in functions::scalar_udfs() {
         ctx.register_udf(udf);
     }
@@ -112,20 +122,28 @@ pub async fn lake_session(files: Vec<PathBuf>, opts: &QueryOptions) -> Result<La
             ctx.register_udf(udf);
         }
     }
-    register_lake(&ctx, files).await?;
+    let parquet = ctx.state().default_table_options().parquet;
+    register_lake(&ctx, files, parquet).await?;
     Ok(LakeSession {
         ctx,
         read_only: opts.read_only,
     })
 }
 
-async fn register_lake(ctx: &SessionContext, files: Vec<PathBuf>) -> Result<()> {
+async fn register_lake(
+    ctx: &SessionContext,
+    files: Vec<PathBuf>,
+    parquet: TableParquetOptions,
+) -> Result<()> {
     let default_catalog = ctx
         .catalog(DEFAULT_CATALOG)
         .ok_or_else(|| DataFusionError::Internal("the default catalog is missing".into()))?;
     let trawl: Arc<dyn SchemaProvider> = Arc::new(MemorySchemaProvider::new());
     default_catalog.register_schema(TRAWL_SCHEMA, trawl.clone())?;
-    trawl.register_table(BASE_TABLE.to_string(), Arc::new(base_table(files)?))?;
+    trawl.register_table(
+        BASE_TABLE.to_string(),
+        Arc::new(base_table(files, parquet)?),
+    )?;
 
     let views: Arc<dyn SchemaProvider> = Arc::new(MemorySchemaProvider::new());
     for layout in Layout::ALL {
@@ -149,7 +167,9 @@ async fn register_lake(ctx: &SessionContext, files: Vec<PathBuf>) -> Result<()> 
     Ok(())
 }
 
-fn base_table(files: Vec<PathBuf>) -> Result<ListingTable> {
+/// The table over `files`, read with the session's Parquet settings (`ParquetFormat::default()`
+/// would ignore them).
+fn base_table(files: Vec<PathBuf>, parquet: TableParquetOptions) -> Result<ListingTable> {
     let urls = files
         .iter()
         .map(|p| {
@@ -157,8 +177,8 @@ fn base_table(files: Vec<PathBuf>) -> Result<ListingTable> {
             ListingTableUrl::parse(abs.to_string_lossy())
         })
         .collect::<Result<Vec<_>>>()?;
-    let options =
-        ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+    let options = ListingOptions::new(Arc::new(ParquetFormat::default().with_options(parquet)))
+        .with_file_extension(".parquet");
     let config = ListingTableConfig::new_with_multi_paths(urls)
         .with_listing_options(options)
         .with_schema(trawl_schema::lake_schema());

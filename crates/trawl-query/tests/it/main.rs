@@ -3,5 +3,6 @@
 //! CloudTrail fixture in `tests/fixtures/`.
 
 mod lake;
+mod local_reads;
 mod session;
 mod slt;
