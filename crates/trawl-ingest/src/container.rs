@@ -6,6 +6,7 @@ use std::io::Read;
 
 use flate2::read::MultiGzDecoder;
 use serde::Deserialize;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// Why a source object cannot be read as a trail log. The names match the quarantine reasons.
@@ -110,66 +111,114 @@ pub fn split(text: &[u8]) -> Result<Content<'_>, BadInput> {
     }
 }
 
-/// The top-level object of a delivery or digest file; every other key is ignored.
+/// The top-level object of a delivery or digest file, read in one pass: `Records` is split into
+/// raw records as it is parsed; every other key is skipped.
 #[derive(Deserialize)]
 struct Container<'a> {
     #[serde(rename = "Records", borrow)]
-    records: Option<&'a RawValue>,
+    records: Option<RecordsValue<'a>>,
     #[serde(rename = "digestStartTime", borrow)]
     digest_start_time: Option<&'a RawValue>,
     #[serde(rename = "logFiles", borrow)]
     log_files: Option<&'a RawValue>,
+    #[serde(rename = "eventVersion", borrow)]
+    event_version: Option<&'a RawValue>,
+    #[serde(rename = "eventName", borrow)]
+    event_name: Option<&'a RawValue>,
 }
 
+/// The value of `Records`: the raw records when it is an array.
+enum RecordsValue<'a> {
+    Array(Vec<&'a RawValue>),
+    NotAnArray,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RecordsValue<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RecordsVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for RecordsVisitor<'a> {
+            type Value = RecordsValue<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("the Records array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(256));
+                while let Some(record) = seq.next_element()? {
+                    records.push(record);
+                }
+                Ok(RecordsValue::Array(records))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(RecordsValue::NotAnArray)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(RecordsValue::NotAnArray)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(RecordsValue::NotAnArray)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(RecordsValue::NotAnArray)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(RecordsValue::NotAnArray)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(RecordsValue::NotAnArray)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(RecordsValue::NotAnArray)
+            }
+        }
+        d.deserialize_any(RecordsVisitor(std::marker::PhantomData))
+    }
+}
+
+/// An object at the top: a delivery file, a digest, a single record, or NDJSON records.
+///
+/// The common case, one `{"Records":[...]}` object, is parsed once. Only when more values follow
+/// the first (NDJSON) or the object turns out to be a lone record is the text read again.
 fn split_object_text(text: &str) -> Result<Content<'_>, BadInput> {
-    let mut values = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
-    let first = match values.next() {
-        Some(Ok(v)) => v,
-        Some(Err(e)) => return Err(json_error(&e)),
-        None => return Err(BadInput::Empty),
-    };
-    match values.next() {
-        // More values follow: NDJSON (or concatenated JSON), one record per value.
-        Some(second) => {
-            let mut records = vec![first, second.map_err(|e| json_error(&e))?];
-            for v in values {
-                records.push(v.map_err(|e| json_error(&e))?);
-            }
-            Ok(Content::Records(records))
+    let mut de = serde_json::Deserializer::from_str(text);
+    let container = Container::deserialize(&mut de).map_err(|e| json_error(&e))?;
+    if de.end().is_err() {
+        return split_values(text);
+    }
+    match container {
+        Container {
+            records: Some(RecordsValue::Array(records)),
+            ..
+        } => Ok(Content::Records(records)),
+        Container {
+            records: Some(RecordsValue::NotAnArray),
+            ..
+        } => Err(BadInput::NotTrailLog("`Records` is not an array".into())),
+        Container {
+            digest_start_time: Some(_),
+            log_files: Some(_),
+            ..
+        } => Ok(Content::Digest),
+        Container {
+            event_version,
+            event_name,
+            ..
+        } if event_version.is_some() || event_name.is_some() => {
+            Ok(Content::Records(vec![parse::<&RawValue>(text)?]))
         }
-        None => {
-            let container: Container = parse(first.get())?;
-            match (
-                container.records,
-                container.digest_start_time,
-                container.log_files,
-            ) {
-                (Some(records), _, _) => match records.get().as_bytes().first() {
-                    Some(b'[') => Ok(Content::Records(parse::<Vec<&RawValue>>(records.get())?)),
-                    _ => Err(BadInput::NotTrailLog("`Records` is not an array".into())),
-                },
-                (None, Some(_), Some(_)) => Ok(Content::Digest),
-                (None, _, _) if looks_like_record(first) => Ok(Content::Records(vec![first])),
-                _ => Err(BadInput::NotTrailLog(
-                    "a JSON object without `Records`, and not a CloudTrail record".into(),
-                )),
-            }
-        }
+        _ => Err(BadInput::NotTrailLog(
+            "a JSON object without `Records`, and not a CloudTrail record".into(),
+        )),
     }
 }
 
-/// A lone object counts as one record when it has the keys every CloudTrail record has.
-fn looks_like_record(value: &RawValue) -> bool {
-    #[derive(Deserialize)]
-    struct Probe<'a> {
-        #[serde(rename = "eventVersion", borrow)]
-        event_version: Option<&'a RawValue>,
-        #[serde(rename = "eventName", borrow)]
-        event_name: Option<&'a RawValue>,
-    }
-    serde_json::from_str::<Probe>(value.get())
-        .map(|p| p.event_version.is_some() || p.event_name.is_some())
-        .unwrap_or(false)
+/// Concatenated JSON values (NDJSON), one record each.
+fn split_values(text: &str) -> Result<Content<'_>, BadInput> {
+    serde_json::Deserializer::from_str(text)
+        .into_iter::<&RawValue>()
+        .collect::<Result<Vec<_>, _>>()
+        .map(Content::Records)
+        .map_err(|e| json_error(&e))
 }
 
 fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, BadInput> {
@@ -250,6 +299,28 @@ mod tests {
         assert_eq!(split(b"  \n").unwrap_err(), BadInput::Empty);
         assert_eq!(split(b"hello").unwrap_err().reason(), "not_trail_log");
         assert_eq!(split(b"{\"a\":1}").unwrap_err().reason(), "not_trail_log");
+        for not_an_array in [
+            r#"{"Records":{"a":[1]}}"#,
+            r#"{"Records":"x"}"#,
+            r#"{"Records":7}"#,
+        ] {
+            assert_eq!(
+                split(not_an_array.as_bytes()).unwrap_err(),
+                BadInput::NotTrailLog("`Records` is not an array".into())
+            );
+        }
+        let trailing = split(b"{\"Records\":[{\"a\":1}]} x").unwrap_err();
+        assert!(
+            matches!(
+                trailing,
+                BadInput::InvalidJson {
+                    line: 1,
+                    column: 23,
+                    ..
+                }
+            ),
+            "{trailing:?}"
+        );
         assert_eq!(split(b"[\xff]").unwrap_err(), BadInput::NotUtf8 { byte: 1 });
         assert_eq!(
             inflate(b"BZh91AY").unwrap_err().reason(),

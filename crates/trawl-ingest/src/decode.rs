@@ -21,7 +21,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use trawl_schema::{FieldSpec, Kind, RECORD_FIELDS, data_type, lake_schema, map_entries_field};
 
-use crate::partition::{EventTime, PartitionKey};
+use crate::partition::{Day, EventTime, PartitionKey};
 
 /// A JSON value seen through its first byte.
 enum Json<'a> {
@@ -111,8 +111,16 @@ pub(crate) fn pairs(raw: &RawValue) -> Pairs<'_> {
 }
 
 /// Finds the field a key maps to: `(index, spelt exactly as CloudTrail does)`.
-fn lookup(fields: &[FieldSpec], key: &str) -> Option<(usize, bool)> {
-    if let Some(i) = fields.iter().position(|f| f.key == key) {
+///
+/// CloudTrail writes keys in nearly the schema's order, so the search starts at `from` (one past
+/// the previous key's field) and wraps around: most keys are found at the first or second try.
+fn lookup(fields: &[FieldSpec], key: &str, from: usize) -> Option<(usize, bool)> {
+    let from = from.min(fields.len());
+    let (tail, head) = (&fields[from..], &fields[..from]);
+    if let Some(i) = tail.iter().position(|f| f.key == key) {
+        return Some((from + i, true));
+    }
+    if let Some(i) = head.iter().position(|f| f.key == key) {
         return Some((i, true));
     }
     fields
@@ -163,10 +171,12 @@ impl StructBuilder {
     fn append_object(&mut self, raw: &RawValue) -> bool {
         let mut seen = 0u64;
         let mut exact = true;
+        let mut next = 0;
         for (key, value) in pairs(raw).0 {
-            match lookup(self.fields, &key) {
+            match lookup(self.fields, &key, next) {
                 Some((i, _)) if seen & (1 << i) != 0 => exact = false,
                 Some((i, spelt_exactly)) => {
+                    next = i + 1;
                     seen |= 1 << i;
                     exact &= spelt_exactly & self.children[i].append(value);
                 }
@@ -434,14 +444,16 @@ impl BatchBuilder {
         let pairs = pairs(obj).0;
         let mut first_at = [usize::MAX; RECORD_FIELDS.len()];
         let mut noted = vec![false; pairs.len()];
+        let mut next = 0;
         for (p, (key, value)) in pairs.iter().enumerate() {
-            match lookup(RECORD_FIELDS, key) {
+            match lookup(RECORD_FIELDS, key, next) {
                 Some((i, _)) if first_at[i] != usize::MAX => {
                     // A repeated key: keep both spellings verbatim.
                     noted[p] = true;
                     noted[first_at[i]] = true;
                 }
                 Some((i, spelt_exactly)) => {
+                    next = i + 1;
                     first_at[i] = p;
                     let exact = self.columns[i].append(value);
                     noted[p] = !(exact && spelt_exactly);
@@ -497,10 +509,11 @@ impl BatchBuilder {
         reg.append_option(key.region.as_deref());
         match key.date {
             Some(d) => {
-                year.append_value(d.year());
-                month.append_value(d.month());
-                day.append_value(d.day());
-                date.append_value(d.date_partition());
+                let text = d.date_partition();
+                year.append_value(Day::year(&text));
+                month.append_value(Day::month(&text));
+                day.append_value(Day::day(&text));
+                date.append_value(&text);
             }
             None => [year, month, day, date]
                 .into_iter()

@@ -7,21 +7,27 @@ use chrono::{DateTime, Datelike, NaiveDate};
 pub struct Day(NaiveDate);
 
 impl Day {
+    /// `YYYY/MM/DD`, the value of Athena's `date_partition` and `timestamp` partitions; its
+    /// parts are [`year`](Self::year), [`month`](Self::month) and [`day`](Self::day).
+    pub fn date_partition(&self) -> String {
+        format!(
+            "{:04}/{:02}/{:02}",
+            self.0.year(),
+            self.0.month(),
+            self.0.day()
+        )
+    }
     /// Zero-padded year, `YYYY`.
-    pub fn year(&self) -> String {
-        format!("{:04}", self.0.year())
+    pub fn year(date_partition: &str) -> &str {
+        &date_partition[..date_partition.len() - 6]
     }
     /// Zero-padded month, `MM`.
-    pub fn month(&self) -> String {
-        format!("{:02}", self.0.month())
+    pub fn month(date_partition: &str) -> &str {
+        &date_partition[date_partition.len() - 5..date_partition.len() - 3]
     }
     /// Zero-padded day of month, `DD`.
-    pub fn day(&self) -> String {
-        format!("{:02}", self.0.day())
-    }
-    /// `YYYY/MM/DD`, the value of Athena's `date_partition` and `timestamp` partitions.
-    pub fn date_partition(&self) -> String {
-        self.0.format("%Y/%m/%d").to_string()
+    pub fn day(date_partition: &str) -> &str {
+        &date_partition[date_partition.len() - 2..]
     }
 }
 
@@ -73,7 +79,7 @@ impl PartitionKey {
             .as_deref()
             .map_or("unknown-region".into(), safe_segment);
         match &self.date {
-            Some(d) => format!("{account}/{region}/{}/{}/{}", d.year(), d.month(), d.day()),
+            Some(d) => format!("{account}/{region}/{}", d.date_partition()),
             None => format!("{account}/{region}/unknown-date"),
         }
     }

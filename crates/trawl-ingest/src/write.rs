@@ -5,8 +5,11 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use arrow::array::{Array, AsArray, RecordBatch};
-use arrow::compute::{SortOptions, concat_batches, sort_to_indices, take_record_batch};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::compute::{
+    SortColumn, SortOptions, concat, interleave_record_batch, lexsort_to_indices, max_string,
+    min_string,
+};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
@@ -85,20 +88,65 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
     props.build()
 });
 
-/// Sorts rows by `eventtime` (NULLs last), keeping the input order among equal times.
-pub fn sort_by_event_time(batch: &RecordBatch) -> Result<RecordBatch, arrow::error::ArrowError> {
-    let times = batch
-        .column_by_name("eventtime")
-        .expect("lake schema has eventtime");
-    let indices = sort_to_indices(
-        times,
-        Some(SortOptions {
-            descending: false,
-            nulls_first: false,
-        }),
+/// The rows of `batches` as one batch sorted by event time: by the parsed `_event_ts`, then by the
+/// `eventtime` text (so rows whose time did not parse are ordered too), NULLs last. Only those
+/// two columns are concatenated to find the order; the rows are then copied once, into place.
+pub fn sort_by_event_time(
+    batches: &[RecordBatch],
+) -> Result<RecordBatch, arrow::error::ArrowError> {
+    if batches.is_empty() {
+        return Ok(RecordBatch::new_empty(lake_schema()));
+    }
+    let column = |name: &str| -> Result<ArrayRef, arrow::error::ArrowError> {
+        let parts: Vec<&dyn Array> = batches
+            .iter()
+            .map(|b| b.column_by_name(name).expect("lake schema column").as_ref())
+            .collect();
+        concat(&parts)
+    };
+    let options = Some(SortOptions {
+        descending: false,
+        nulls_first: false,
+    });
+    let order = lexsort_to_indices(
+        &[
+            SortColumn {
+                values: column("_event_ts")?,
+                options,
+            },
+            SortColumn {
+                values: column("eventtime")?,
+                options,
+            },
+        ],
         None,
     )?;
-    take_record_batch(batch, &indices)
+    if let [batch] = batches
+        && order
+            .values()
+            .iter()
+            .enumerate()
+            .all(|(i, &row)| i == row as usize)
+    {
+        return Ok(batch.clone());
+    }
+    let mut starts = Vec::with_capacity(batches.len());
+    let mut start = 0;
+    for b in batches {
+        starts.push(start);
+        start += b.num_rows();
+    }
+    let rows: Vec<(usize, usize)> = order
+        .values()
+        .iter()
+        .map(|&row| {
+            let row = row as usize;
+            let batch = starts.partition_point(|&s| s <= row) - 1;
+            (batch, row - starts[batch])
+        })
+        .collect();
+    let batches: Vec<&RecordBatch> = batches.iter().collect();
+    interleave_record_batch(&batches, &rows)
 }
 
 /// Writes `batches` (lake schema) sorted by event time to `path`; returns the file's entry, its
@@ -109,7 +157,7 @@ pub fn write_file(
     relative: String,
     partition: String,
 ) -> Result<DataFile, Box<dyn std::error::Error + Send + Sync>> {
-    let batch = sort_by_event_time(&concat_batches(&lake_schema(), batches)?)?;
+    let batch = sort_by_event_time(batches)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -122,14 +170,13 @@ pub fn write_file(
         .column_by_name("eventtime")
         .expect("lake schema has eventtime")
         .as_string::<i32>();
-    let non_null = times.len() - times.null_count();
     Ok(DataFile {
         path: relative,
         rows: batch.num_rows() as u64,
         bytes: file.metadata()?.len(),
         partition,
-        min_eventtime: (non_null > 0).then(|| times.value(0).to_string()),
-        max_eventtime: (non_null > 0).then(|| times.value(non_null - 1).to_string()),
+        min_eventtime: min_string(times).map(str::to_string),
+        max_eventtime: max_string(times).map(str::to_string),
     })
 }
 
