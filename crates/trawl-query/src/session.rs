@@ -31,6 +31,7 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::context::{SQLOptions, SessionConfig, SessionContext};
 use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use url::Url;
 
 use crate::catalog::{
     ATHENA_CATALOG, BASE_TABLE, DEFAULT_CATALOG, Layout, TRAWL_SCHEMA, VIEW_SCHEMAS,
@@ -170,11 +171,16 @@ async fn register_lake(
 /// The table over `files`, read with the session's Parquet settings (`ParquetFormat::default()`
 /// would ignore them).
 fn base_table(files: Vec<PathBuf>, parquet: TableParquetOptions) -> Result<ListingTable> {
+    // A file URL, not a path string: DataFusion would stat each path and read `*`, `?` and `[`
+    // in it as a glob.
     let urls = files
         .iter()
         .map(|p| {
             let abs = std::path::absolute(p).map_err(|e| DataFusionError::External(Box::new(e)))?;
-            ListingTableUrl::parse(abs.to_string_lossy())
+            let url = Url::from_file_path(&abs).map_err(|()| {
+                DataFusionError::Plan(format!("{} is not a usable file path", abs.display()))
+            })?;
+            ListingTableUrl::try_new(url, None)
         })
         .collect::<Result<Vec<_>>>()?;
     let options = ListingOptions::new(Arc::new(ParquetFormat::default().with_options(parquet)))

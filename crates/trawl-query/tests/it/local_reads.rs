@@ -55,3 +55,37 @@ async fn a_missing_file_is_not_found_and_a_short_file_names_itself() {
     let err = ours.get_ranges(&path, &[9_000..11_000]).await.unwrap_err();
     assert!(err.to_string().contains("part.parquet"), "{err}");
 }
+
+#[tokio::test]
+async fn a_lake_under_a_folder_named_like_a_glob_is_read_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let odd = dir.path().join("case [42] *?");
+    std::fs::create_dir(&odd).expect("mkdir");
+    let files: Vec<_> = super::lake::files()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let copy = odd.join(format!("part {i}.parquet"));
+            std::fs::copy(f, &copy).expect("copy");
+            copy
+        })
+        .collect();
+    let session = trawl_query::lake_session(files, &Default::default())
+        .await
+        .expect("session");
+    let batches = session
+        .sql("SELECT count(*) FROM cloudtrail")
+        .await
+        .expect("plan")
+        .remove(0)
+        .collect()
+        .await
+        .expect("run");
+    let count = batches[0]
+        .column(0)
+        .as_any()
+        .downcast_ref::<datafusion::arrow::array::Int64Array>()
+        .expect("count")
+        .value(0);
+    assert_eq!(count, 31);
+}
