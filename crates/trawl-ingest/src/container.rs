@@ -9,6 +9,8 @@ use serde::Deserialize;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::decode::Key;
+
 /// Why a source object cannot be read as a trail log. The names match the quarantine reasons.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BadInput {
@@ -112,19 +114,49 @@ pub fn split(text: &[u8]) -> Result<Content<'_>, BadInput> {
 }
 
 /// The top-level object of a delivery or digest file, read in one pass: `Records` is split into
-/// raw records as it is parsed; every other key is skipped.
-#[derive(Deserialize)]
+/// raw records as it is parsed; every other key is skipped. Keys other than `Records` may repeat
+/// (a lone record with a repeated key is still a record).
+#[derive(Default)]
 struct Container<'a> {
-    #[serde(rename = "Records", borrow)]
     records: Option<RecordsValue<'a>>,
-    #[serde(rename = "digestStartTime", borrow)]
-    digest_start_time: Option<&'a RawValue>,
-    #[serde(rename = "logFiles", borrow)]
-    log_files: Option<&'a RawValue>,
-    #[serde(rename = "eventVersion", borrow)]
-    event_version: Option<&'a RawValue>,
-    #[serde(rename = "eventName", borrow)]
-    event_name: Option<&'a RawValue>,
+    digest_start_time: bool,
+    log_files: bool,
+    /// Has `eventVersion` or `eventName`, the keys every CloudTrail record has.
+    record_like: bool,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Container<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ContainerVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for ContainerVisitor<'a> {
+            type Value = Container<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut c = Container::default();
+                while let Some(Key(key)) = map.next_key()? {
+                    match &*key {
+                        "Records" if c.records.is_some() => {
+                            return Err(serde::de::Error::duplicate_field("Records"));
+                        }
+                        "Records" => c.records = Some(map.next_value()?),
+                        other => {
+                            match other {
+                                "digestStartTime" => c.digest_start_time = true,
+                                "logFiles" => c.log_files = true,
+                                "eventVersion" | "eventName" => c.record_like = true,
+                                _ => {}
+                            }
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(c)
+            }
+        }
+        d.deserialize_map(ContainerVisitor(std::marker::PhantomData))
+    }
 }
 
 /// The value of `Records`: the raw records when it is an array.
@@ -195,17 +227,13 @@ fn split_object_text(text: &str) -> Result<Content<'_>, BadInput> {
             ..
         } => Err(BadInput::NotTrailLog("`Records` is not an array".into())),
         Container {
-            digest_start_time: Some(_),
-            log_files: Some(_),
+            digest_start_time: true,
+            log_files: true,
             ..
         } => Ok(Content::Digest),
         Container {
-            event_version,
-            event_name,
-            ..
-        } if event_version.is_some() || event_name.is_some() => {
-            Ok(Content::Records(vec![parse::<&RawValue>(text)?]))
-        }
+            record_like: true, ..
+        } => Ok(Content::Records(vec![parse::<&RawValue>(text)?])),
         _ => Err(BadInput::NotTrailLog(
             "a JSON object without `Records`, and not a CloudTrail record".into(),
         )),
@@ -272,6 +300,20 @@ mod tests {
             ["{\"eventVersion\":\"1.08\"}"]
         );
         assert!(records(r#"{"Records":[]}"#).is_empty());
+    }
+
+    #[test]
+    fn repeated_keys_stay_records_but_repeated_records_are_refused() {
+        // decode keeps both spellings of a repeated key, so the split must not refuse them.
+        let twice = r#"{"eventName":"A","eventName":"B"}"#;
+        assert_eq!(records(twice), [twice]);
+        assert_eq!(records(&format!("{twice}\n{twice}\n")), [twice, twice]);
+        let err = split(br#"{"Records":[{"a":1}],"Records":[{"b":2}]}"#).unwrap_err();
+        assert_eq!(err.reason(), "invalid_json");
+        assert!(
+            err.to_string().contains("duplicate field `Records`"),
+            "{err}"
+        );
     }
 
     #[test]

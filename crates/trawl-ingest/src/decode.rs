@@ -61,7 +61,8 @@ pub(crate) fn decode_str(raw: &RawValue) -> Cow<'_, str> {
 /// An object's key/value pairs in source order, values left as raw text.
 pub(crate) struct Pairs<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
 
-struct Key<'a>(Cow<'a, str>);
+/// An object key, borrowed from the text unless it holds escapes.
+pub(crate) struct Key<'a>(pub Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
