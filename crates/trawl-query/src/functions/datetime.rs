@@ -269,7 +269,7 @@ fn parse_naive(s: &str, fmt: &str) -> std::result::Result<NaiveDateTime, String>
 pub(crate) fn mysql_format(dt: NaiveDateTime, fmt: &str) -> std::result::Result<String, String> {
     let mut out = String::with_capacity(fmt.len() + 8);
     let mut chars = fmt.chars();
-    let h12 = |h: u32| if h % 12 == 0 { 12 } else { h % 12 };
+    let h12 = |h: u32| if h.is_multiple_of(12) { 12 } else { h % 12 };
     let ampm = if dt.hour() < 12 { "AM" } else { "PM" };
     while let Some(c) = chars.next() {
         if c != '%' {
