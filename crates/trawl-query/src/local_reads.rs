@@ -36,22 +36,26 @@ impl LocalReads {
         Self::default()
     }
 
-    fn open(&self, location: &Path) -> Result<(File, ObjectMeta)> {
+    fn open(&self, location: &Path) -> Result<File> {
         let path = self.inner.path_to_filesystem(location)?;
-        let file = File::open(&path).map_err(|e| io_error(e, &path))?;
-        let metadata = file.metadata().map_err(|e| io_error(e, &path))?;
-        let meta = ObjectMeta {
-            location: location.clone(),
-            last_modified: metadata
-                .modified()
-                .map(DateTime::<Utc>::from)
-                .unwrap_or_default(),
-            size: metadata.len(),
-            e_tag: None,
-            version: None,
-        };
-        Ok((file, meta))
+        File::open(&path).map_err(|e| io_error(e, &path))
     }
+}
+
+fn meta(file: &File, location: &Path) -> Result<ObjectMeta> {
+    let metadata = file
+        .metadata()
+        .map_err(|e| io_error(e, location.as_ref()))?;
+    Ok(ObjectMeta {
+        location: location.clone(),
+        last_modified: metadata
+            .modified()
+            .map(DateTime::<Utc>::from)
+            .unwrap_or_default(),
+        size: metadata.len(),
+        e_tag: None,
+        version: None,
+    })
 }
 
 fn read_range(file: &File, location: &Path, range: Range<u64>) -> Result<Bytes> {
@@ -97,7 +101,8 @@ impl ObjectStore for LocalReads {
         if !plain(&options) {
             return self.inner.get_opts(location, options).await;
         }
-        let (file, meta) = self.open(location)?;
+        let file = self.open(location)?;
+        let meta = meta(&file, location)?;
         let range = match &options.range {
             Some(r) => r
                 .as_range(meta.size)
@@ -121,7 +126,7 @@ impl ObjectStore for LocalReads {
     }
 
     async fn get_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
-        let (file, _) = self.open(location)?;
+        let file = self.open(location)?;
         ranges
             .iter()
             .map(|r| read_range(&file, location, r.clone()))

@@ -123,19 +123,17 @@ pub async fn lake_session(files: Vec<PathBuf>, opts: &QueryOptions) -> Result<La
             ctx.register_udf(udf);
         }
     }
-    let parquet = ctx.state().default_table_options().parquet;
-    register_lake(&ctx, files, parquet).await?;
+    register_lake(&ctx, files).await?;
     Ok(LakeSession {
         ctx,
         read_only: opts.read_only,
     })
 }
 
-async fn register_lake(
-    ctx: &SessionContext,
-    files: Vec<PathBuf>,
-    parquet: TableParquetOptions,
-) -> Result<()> {
+async fn register_lake(ctx: &SessionContext, files: Vec<PathBuf>) -> Result<()> {
+    // One snapshot serves every view: it shares the catalogs, so it sees the tables registered
+    // after it was taken.
+    let state = ctx.state();
     let default_catalog = ctx
         .catalog(DEFAULT_CATALOG)
         .ok_or_else(|| DataFusionError::Internal("the default catalog is missing".into()))?;
@@ -143,14 +141,14 @@ async fn register_lake(
     default_catalog.register_schema(TRAWL_SCHEMA, trawl.clone())?;
     trawl.register_table(
         BASE_TABLE.to_string(),
-        Arc::new(base_table(files, parquet)?),
+        Arc::new(base_table(files, state.default_table_options().parquet)?),
     )?;
 
     let views: Arc<dyn SchemaProvider> = Arc::new(MemorySchemaProvider::new());
     for layout in Layout::ALL {
         for with_path in [false, true] {
             let sql = layout.definition(with_path);
-            let plan = ctx.state().create_logical_plan(&sql).await?;
+            let plan = state.create_logical_plan(&sql).await?;
             let view = Arc::new(ViewTable::new(plan, Some(sql)));
             if with_path {
                 trawl.register_table(layout.path_twin(), view)?;
