@@ -5,7 +5,7 @@
 //! The corpus is `TRAWL_BENCH_TRAILS`, a folder of `*.json.gz` delivery files (for instance from
 //! `trawl gen --records 200000 /tmp/trails`; the first `TRAWL_BENCH_FILES` of them in path order,
 //! default 64), else the real sample files beside the repository (`shared/data/real`). Files that
-//! are not a well-formed `{"Records":[...]}` delivery are left out. `benches/bench.py` runs this on
+//! do not split into records (digests, malformed files) are left out. `benches/bench.py` runs this on
 //! its own corpus to measure the decompress + parse ceiling that trawl's ingest is compared with.
 //!
 //! ```text
@@ -19,16 +19,7 @@ use std::path::{Path, PathBuf};
 use arrow::record_batch::RecordBatch;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use flate2::read::MultiGzDecoder;
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use trawl_ingest::{BatchBuilder, write_file};
-
-/// A delivery file's top level: only `Records` matters here.
-#[derive(Deserialize)]
-struct Container<'a> {
-    #[serde(rename = "Records", borrow)]
-    records: Vec<&'a RawValue>,
-}
+use trawl_ingest::{BatchBuilder, Content, Records, write_file};
 
 /// The gzip'd delivery files the benchmarks run on.
 struct Corpus {
@@ -96,7 +87,7 @@ fn trail_paths(dir: &Path) -> Vec<PathBuf> {
 fn is_delivery(gzip: &[u8]) -> bool {
     let mut json = Vec::new();
     MultiGzDecoder::new(gzip).read_to_end(&mut json).is_ok()
-        && serde_json::from_slice::<Container>(&json).is_ok()
+        && matches!(trawl_ingest::split(&json), Ok(Content::Records(_)))
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -120,10 +111,11 @@ fn inflate(gzip: &[u8]) -> Vec<u8> {
     out
 }
 
-fn split(json: &[u8]) -> Vec<&RawValue> {
-    serde_json::from_slice::<Container>(json)
-        .expect("a {\"Records\":[...]} document")
-        .records
+fn split(json: &[u8]) -> Records<'_> {
+    match trawl_ingest::split(json) {
+        Ok(Content::Records(records)) => records,
+        _ => panic!("not a delivery file"),
+    }
 }
 
 fn decode(json: &[u8], builder: &mut BatchBuilder) -> usize {
@@ -132,7 +124,7 @@ fn decode(json: &[u8], builder: &mut BatchBuilder) -> usize {
 
 fn decode_batch(json: &[u8], builder: &mut BatchBuilder) -> RecordBatch {
     let none = None;
-    for (i, record) in split(json).into_iter().enumerate() {
+    for (i, record) in split(json).iter().enumerate() {
         black_box(builder.append(record, "bench.json.gz", i, (&none, &none)));
     }
     builder.finish().0

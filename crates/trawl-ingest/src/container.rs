@@ -1,15 +1,14 @@
 //! From the bytes of one source object to its raw records: sniff the compression, inflate, recognise
 //! the container (`{"Records":[...]}`, a bare array, NDJSON, a single record) and split it into
-//! record slices without building a DOM.
+//! records, each with its top-level members, in one pass and without building a DOM.
 
 use std::io::Read;
+use std::ops::Range;
 
 use flate2::read::MultiGzDecoder;
-use serde::Deserialize;
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
+use serde::de::IgnoredAny;
 
-use crate::decode::Key;
+use crate::json::{Kind, Member, Scanner, SyntaxError, Value};
 
 /// Why a source object cannot be read as a trail log. The names match the quarantine reasons.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,10 +90,78 @@ pub fn inflate(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, BadInput> {
 /// What one source object turned out to hold.
 #[derive(Debug)]
 pub enum Content<'a> {
-    /// Trail records (possibly none), each the exact text of one JSON value.
-    Records(Vec<&'a RawValue>),
+    /// Trail records (possibly none).
+    Records(Records<'a>),
     /// A CloudTrail digest document: never data.
     Digest,
+}
+
+/// The records of one source object, each with its top-level members when it is an object.
+#[derive(Debug, Default)]
+pub struct Records<'a> {
+    records: Vec<(Value<'a>, Range<usize>)>,
+    members: Vec<Member<'a>>,
+}
+
+/// One record: its exact text, and its members in source order (none unless it is an object).
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'r, 'a> {
+    /// The record's text and kind.
+    pub value: Value<'a>,
+    /// The record's top-level members, when it is an object.
+    pub members: &'r [Member<'a>],
+}
+
+impl<'a> Records<'a> {
+    /// How many records there are.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The records in source order.
+    pub fn iter(&self) -> impl Iterator<Item = Record<'_, 'a>> {
+        self.records.iter().map(|(value, members)| Record {
+            value: *value,
+            members: &self.members[members.clone()],
+        })
+    }
+
+    /// Reads one record at the scanner's position.
+    fn read(&mut self, s: &mut Scanner<'a>, text: &'a str) -> Result<(), SyntaxError> {
+        if s.peek() != Some(b'{') {
+            let value = s.value()?;
+            self.records.push((value, 0..0));
+            return Ok(());
+        }
+        let first = self.members.len();
+        let start = s.offset();
+        s.object(|s, key| {
+            let value = s.value()?;
+            self.members.push(Member { key, value });
+            Ok(())
+        })?;
+        let end = s.offset();
+        let value = Value {
+            kind: Kind::Object,
+            text: &text[start..end],
+        };
+        self.records.push((value, first..self.members.len()));
+        Ok(())
+    }
+
+    fn with_capacity(text: &str) -> Self {
+        // About 1.3 KB and 25 top-level members per CloudTrail record.
+        let records = text.len() / 1024 + 1;
+        Records {
+            records: Vec::with_capacity(records),
+            members: Vec::with_capacity(records * 28),
+        }
+    }
 }
 
 /// Splits decoded text into records. `text` must be the whole object's content.
@@ -103,154 +170,116 @@ pub fn split(text: &[u8]) -> Result<Content<'_>, BadInput> {
         byte: e.valid_up_to(),
     })?;
     let body = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    match body.as_bytes().first() {
-        None => Err(BadInput::Empty),
-        Some(b'[') => Ok(Content::Records(parse::<Vec<&RawValue>>(text)?)),
-        Some(b'{') => split_object_text(text),
-        Some(_) => Err(BadInput::NotTrailLog(
-            "the content does not start with `{` or `[`".into(),
-        )),
-    }
-}
-
-/// The top-level object of a delivery or digest file, read in one pass: `Records` is split into
-/// raw records as it is parsed; every other key is skipped. Keys other than `Records` may repeat
-/// (a lone record with a repeated key is still a record).
-#[derive(Default)]
-struct Container<'a> {
-    records: Option<RecordsValue<'a>>,
-    digest_start_time: bool,
-    log_files: bool,
-    /// Has `eventVersion` or `eventName`, the keys every CloudTrail record has.
-    record_like: bool,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Container<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ContainerVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for ContainerVisitor<'a> {
-            type Value = Container<'a>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut c = Container::default();
-                while let Some(Key(key)) = map.next_key()? {
-                    match &*key {
-                        "Records" if c.records.is_some() => {
-                            return Err(serde::de::Error::duplicate_field("Records"));
-                        }
-                        "Records" => c.records = Some(map.next_value()?),
-                        other => {
-                            match other {
-                                "digestStartTime" => c.digest_start_time = true,
-                                "logFiles" => c.log_files = true,
-                                "eventVersion" | "eventName" => c.record_like = true,
-                                _ => {}
-                            }
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(c)
-            }
+    let content = match body.as_bytes().first() {
+        None => return Err(BadInput::Empty),
+        Some(b'[') => split_array(text),
+        Some(b'{') => split_object(text),
+        Some(_) => {
+            return Err(BadInput::NotTrailLog(
+                "the content does not start with `{` or `[`".into(),
+            ));
         }
-        d.deserialize_map(ContainerVisitor(std::marker::PhantomData))
-    }
+    };
+    content.map_err(|e| invalid_json(text, e))?
 }
 
-/// The value of `Records`: the raw records when it is an array.
-enum RecordsValue<'a> {
-    Array(Vec<&'a RawValue>),
-    NotAnArray,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for RecordsValue<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct RecordsVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for RecordsVisitor<'a> {
-            type Value = RecordsValue<'a>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("the Records array")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(256));
-                while let Some(record) = seq.next_element()? {
-                    records.push(record);
-                }
-                Ok(RecordsValue::Array(records))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(RecordsValue::NotAnArray)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(RecordsValue::NotAnArray)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(RecordsValue::NotAnArray)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(RecordsValue::NotAnArray)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(RecordsValue::NotAnArray)
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(RecordsValue::NotAnArray)
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(RecordsValue::NotAnArray)
-            }
-        }
-        d.deserialize_any(RecordsVisitor(std::marker::PhantomData))
+/// A bare array of records.
+fn split_array(text: &str) -> Result<Result<Content<'_>, BadInput>, SyntaxError> {
+    let mut s = Scanner::new(text);
+    let mut records = Records::with_capacity(text);
+    s.array(|s| records.read(s, text))?;
+    if !s.at_end() {
+        return Err(s.error("trailing characters"));
     }
+    Ok(Ok(Content::Records(records)))
 }
 
 /// An object at the top: a delivery file, a digest, a single record, or NDJSON records.
 ///
-/// The common case, one `{"Records":[...]}` object, is parsed once. Only when more values follow
-/// the first (NDJSON) or the object turns out to be a lone record is the text read again.
-fn split_object_text(text: &str) -> Result<Content<'_>, BadInput> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let container = Container::deserialize(&mut de).map_err(|e| json_error(&e))?;
-    if de.end().is_err() {
-        return split_values(text);
+/// The common case, one `{"Records":[...]}` object, is read once: `Records` is split into records
+/// as it is scanned, every other key is skipped. Keys other than `Records` may repeat (a lone record
+/// with a repeated key is still a record). Only when more values follow the first (NDJSON) is the
+/// text read again.
+fn split_object(text: &str) -> Result<Result<Content<'_>, BadInput>, SyntaxError> {
+    let mut s = Scanner::new(text);
+    let mut records = Records::with_capacity(text);
+    let mut top = Vec::new();
+    let (mut has_records, mut records_is_array) = (false, false);
+    let (mut digest_start_time, mut log_files, mut record_like) = (false, false, false);
+    s.peek();
+    let start = s.offset();
+    s.object(|s, key| {
+        match &*key {
+            "Records" if has_records => return Err(s.error("duplicate field `Records`")),
+            "Records" => {
+                has_records = true;
+                if s.peek() == Some(b'[') {
+                    records_is_array = true;
+                    return s.array(|s| records.read(s, text));
+                }
+            }
+            "digestStartTime" => digest_start_time = true,
+            "logFiles" => log_files = true,
+            "eventVersion" | "eventName" => record_like = true,
+            _ => {}
+        }
+        let value = s.value()?;
+        top.push(Member { key, value });
+        Ok(())
+    })?;
+    let end = s.offset();
+    if !s.at_end() {
+        return split_values(text).map(Ok);
     }
-    match container {
-        Container {
-            records: Some(RecordsValue::Array(records)),
-            ..
-        } => Ok(Content::Records(records)),
-        Container {
-            records: Some(RecordsValue::NotAnArray),
-            ..
-        } => Err(BadInput::NotTrailLog("`Records` is not an array".into())),
-        Container {
-            digest_start_time: true,
-            log_files: true,
-            ..
-        } => Ok(Content::Digest),
-        Container {
-            record_like: true, ..
-        } => Ok(Content::Records(vec![parse::<&RawValue>(text)?])),
-        _ => Err(BadInput::NotTrailLog(
+    Ok(if has_records && records_is_array {
+        Ok(Content::Records(records))
+    } else if has_records {
+        Err(BadInput::NotTrailLog("`Records` is not an array".into()))
+    } else if digest_start_time && log_files {
+        Ok(Content::Digest)
+    } else if record_like {
+        let record = Value {
+            kind: Kind::Object,
+            text: &text[start..end],
+        };
+        Ok(Content::Records(Records {
+            records: vec![(record, 0..top.len())],
+            members: top,
+        }))
+    } else {
+        Err(BadInput::NotTrailLog(
             "a JSON object without `Records`, and not a CloudTrail record".into(),
-        )),
-    }
+        ))
+    })
 }
 
 /// Concatenated JSON values (NDJSON), one record each.
-fn split_values(text: &str) -> Result<Content<'_>, BadInput> {
-    serde_json::Deserializer::from_str(text)
-        .into_iter::<&RawValue>()
-        .collect::<Result<Vec<_>, _>>()
-        .map(Content::Records)
-        .map_err(|e| json_error(&e))
+fn split_values(text: &str) -> Result<Content<'_>, SyntaxError> {
+    let mut s = Scanner::new(text);
+    let mut records = Records::with_capacity(text);
+    while !s.at_end() {
+        records.read(&mut s, text)?;
+    }
+    Ok(Content::Records(records))
 }
 
-fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, BadInput> {
-    serde_json::from_str(text).map_err(|e| json_error(&e))
+/// The error for text the scanner stopped in, worded and placed by serde_json.
+fn invalid_json(text: &str, at: SyntaxError) -> BadInput {
+    let stream = serde_json::Deserializer::from_str(text).into_iter::<IgnoredAny>();
+    for value in stream {
+        if let Err(e) = value {
+            return json_error(&e);
+        }
+    }
+    // Valid JSON that is not a valid container (a repeated `Records`): place it ourselves.
+    let before = &text[..at.offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    BadInput::InvalidJson {
+        line,
+        column,
+        message: at.message.to_string(),
+    }
 }
 
 fn json_error(e: &serde_json::Error) -> BadInput {
@@ -272,7 +301,7 @@ mod tests {
 
     fn records(text: &str) -> Vec<String> {
         match split(text.as_bytes()).unwrap() {
-            Content::Records(r) => r.iter().map(|v| v.get().to_string()).collect(),
+            Content::Records(r) => r.iter().map(|r| r.value.text.to_string()).collect(),
             Content::Digest => panic!("digest"),
         }
     }

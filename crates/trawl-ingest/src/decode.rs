@@ -1,7 +1,7 @@
 //! Raw JSON records straight into Arrow columns, following `trawl_schema::RECORD_FIELDS`.
 //!
-//! Every value is first taken as a `&RawValue` (a validated slice of the source text) and then
-//! stored according to its column's kind, so free-form objects keep their exact original bytes.
+//! Every value arrives as a validated slice of the source text ([`json::Value`]) and is stored
+//! according to its column's kind, so free-form objects keep their exact original bytes.
 //! Whatever the typed columns cannot reproduce exactly — an unknown key at any depth, a key spelt
 //! in another case, a value of an unexpected type, an explicit `null` — is noted, per top-level
 //! key, in the row's `_extra` JSON object, which is NULL for an ordinary record.
@@ -17,99 +17,11 @@ use arrow::array::{
 use arrow::buffer::OffsetBuffer;
 use arrow::datatypes::{DataType, FieldRef};
 use arrow::record_batch::RecordBatch;
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
 use trawl_schema::{FieldSpec, Kind, RECORD_FIELDS, data_type, lake_schema, map_entries_field};
 
+use crate::container::Record;
+use crate::json::{self, Kind as Json, Value};
 use crate::partition::{Day, EventTime, PartitionKey};
-
-/// A JSON value seen through its first byte.
-enum Json<'a> {
-    Null,
-    Bool(bool),
-    Number(&'a str),
-    String(&'a RawValue),
-    Object(&'a RawValue),
-    Array(&'a RawValue),
-}
-
-fn classify(raw: &RawValue) -> Json<'_> {
-    let text = raw.get();
-    match text.as_bytes()[0] {
-        b'n' => Json::Null,
-        b't' => Json::Bool(true),
-        b'f' => Json::Bool(false),
-        b'"' => Json::String(raw),
-        b'{' => Json::Object(raw),
-        b'[' => Json::Array(raw),
-        _ => Json::Number(text),
-    }
-}
-
-/// The decoded content of a JSON string value; borrows when it holds no escapes.
-pub(crate) fn decode_str(raw: &RawValue) -> Cow<'_, str> {
-    let text = raw.get();
-    let inner = &text[1..text.len() - 1];
-    if inner.contains('\\') {
-        // The slice was validated by serde_json, so decoding it again cannot fail.
-        Cow::Owned(serde_json::from_str::<String>(text).unwrap_or_else(|_| inner.to_string()))
-    } else {
-        Cow::Borrowed(inner)
-    }
-}
-
-/// An object's key/value pairs in source order, values left as raw text.
-pub(crate) struct Pairs<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
-
-/// An object key, borrowed from the text unless it holds escapes.
-pub(crate) struct Key<'a>(pub Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object key")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
-impl<'de> Deserialize<'de> for Pairs<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct PairsVisitor;
-        impl<'de> Visitor<'de> for PairsVisitor {
-            type Value = Pairs<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
-                while let Some(Key(k)) = map.next_key()? {
-                    pairs.push((k, map.next_value::<&'de RawValue>()?));
-                }
-                Ok(Pairs(pairs))
-            }
-        }
-        d.deserialize_map(PairsVisitor)
-    }
-}
-
-pub(crate) fn pairs(raw: &RawValue) -> Pairs<'_> {
-    // `raw` is a validated JSON object slice, so this parse cannot fail.
-    serde_json::from_str(raw.get()).unwrap_or(Pairs(Vec::new()))
-}
 
 /// Finds the field a key maps to: `(index, spelt exactly as CloudTrail does)`.
 ///
@@ -169,21 +81,19 @@ impl StructBuilder {
     }
 
     /// Appends an object; returns whether the typed fields reproduce it exactly.
-    fn append_object(&mut self, raw: &RawValue) -> bool {
+    fn append_object(&mut self, object: Value<'_>) -> bool {
         let mut seen = 0u64;
         let mut exact = true;
         let mut next = 0;
-        for (key, value) in pairs(raw).0 {
-            match lookup(self.fields, &key, next) {
-                Some((i, _)) if seen & (1 << i) != 0 => exact = false,
-                Some((i, spelt_exactly)) => {
-                    next = i + 1;
-                    seen |= 1 << i;
-                    exact &= spelt_exactly & self.children[i].append(value);
-                }
-                None => exact = false,
+        json::for_each_member(object, |key, value| match lookup(self.fields, &key, next) {
+            Some((i, _)) if seen & (1 << i) != 0 => exact = false,
+            Some((i, spelt_exactly)) => {
+                next = i + 1;
+                seen |= 1 << i;
+                exact &= spelt_exactly & self.children[i].append(value);
             }
-        }
+            None => exact = false,
+        });
         for (i, child) in self.children.iter_mut().enumerate() {
             if seen & (1 << i) == 0 {
                 child.append_null();
@@ -193,13 +103,12 @@ impl StructBuilder {
         exact
     }
 
-    fn append(&mut self, raw: &RawValue) -> bool {
-        match classify(raw) {
-            Json::Object(obj) => self.append_object(obj),
-            _ => {
-                self.append_null();
-                false
-            }
+    fn append(&mut self, value: Value<'_>) -> bool {
+        if value.kind == Json::Object {
+            self.append_object(value)
+        } else {
+            self.append_null();
+            false
         }
     }
 
@@ -247,49 +156,48 @@ impl Builder {
     }
 
     /// Appends one JSON value; returns whether export can reproduce it exactly from the column.
-    fn append(&mut self, raw: &RawValue) -> bool {
+    fn append(&mut self, value: Value<'_>) -> bool {
         match self {
-            Builder::Text(kind, b) => match classify(raw) {
+            Builder::Text(kind, b) => match value.kind {
                 Json::Null => {
                     b.append_null();
                     false
                 }
-                Json::String(s) => {
-                    b.append_value(decode_str(s));
+                Json::String { .. } => {
+                    b.append_value(value.string());
                     *kind == Kind::Text
                 }
                 Json::Bool(v) => {
                     b.append_value(if v { "true" } else { "false" });
                     *kind == Kind::Bool
                 }
-                Json::Number(n) => {
-                    b.append_value(n);
+                Json::Number => {
+                    b.append_value(value.text);
                     false
                 }
-                Json::Object(v) | Json::Array(v) => {
-                    b.append_value(v.get());
+                Json::Object | Json::Array => {
+                    b.append_value(value.text);
                     *kind == Kind::Json
                 }
             },
-            Builder::Struct(s) => s.append(raw),
+            Builder::Struct(s) => s.append(value),
             Builder::List {
                 item,
                 offsets,
                 nulls,
                 ..
             } => {
-                let Json::Array(array) = classify(raw) else {
+                if value.kind != Json::Array {
                     self.append_null();
                     return false;
-                };
-                // A validated array slice always parses.
-                let elements: Vec<&RawValue> =
-                    serde_json::from_str(array.get()).unwrap_or_default();
-                let mut exact = true;
-                for element in &elements {
-                    exact &= item.append(element);
                 }
-                offsets.push(offsets.last().unwrap_or(&0) + elements.len() as i32);
+                let mut exact = true;
+                let mut count = 0;
+                json::for_each_element(value, |element| {
+                    exact &= item.append(element);
+                    count += 1;
+                });
+                offsets.push(offsets.last().unwrap_or(&0) + count);
                 nulls.append_non_null();
                 exact
             }
@@ -299,27 +207,28 @@ impl Builder {
                 offsets,
                 nulls,
             } => {
-                let Json::Object(obj) = classify(raw) else {
+                if value.kind != Json::Object {
                     self.append_null();
                     return false;
-                };
-                let entries = pairs(obj).0;
+                }
                 let mut exact = true;
-                for (k, v) in &entries {
-                    keys.append_value(k);
-                    match classify(v) {
-                        Json::String(s) => values.append_value(decode_str(s)),
+                let mut count = 0;
+                json::for_each_member(value, |key, v| {
+                    keys.append_value(key);
+                    match v.kind {
+                        Json::String { .. } => values.append_value(v.string()),
                         Json::Null => {
                             values.append_null();
                             exact = false;
                         }
                         _ => {
-                            values.append_value(v.get());
+                            values.append_value(v.text);
                             exact = false;
                         }
                     }
-                }
-                offsets.push(offsets.last().unwrap_or(&0) + entries.len() as i32);
+                    count += 1;
+                });
+                offsets.push(offsets.last().unwrap_or(&0) + count);
                 nulls.append_non_null();
                 exact
             }
@@ -382,6 +291,8 @@ pub struct BatchBuilder {
     source_index: Int64Builder,
     keys: Vec<PartitionKey>,
     extra_text: String,
+    /// Per member of the record being appended: whether `_extra` keeps it.
+    noted: Vec<bool>,
 }
 
 impl Default for BatchBuilder {
@@ -417,6 +328,7 @@ impl BatchBuilder {
             source_index: Int64Builder::new(),
             keys: Vec::new(),
             extra_text: String::new(),
+            noted: Vec::new(),
         }
     }
 
@@ -434,20 +346,22 @@ impl BatchBuilder {
     /// the record lacks `recipientAccountId` / `awsRegion`.
     pub fn append(
         &mut self,
-        record: &RawValue,
+        record: Record<'_, '_>,
         source_path: &str,
         index: usize,
         fallback: (&Option<String>, &Option<String>),
     ) -> Decoded {
-        let Json::Object(obj) = classify(record) else {
+        if record.value.kind != Json::Object {
             return Decoded::NotAnObject;
-        };
-        let pairs = pairs(obj).0;
+        }
+        let members = record.members;
         let mut first_at = [usize::MAX; RECORD_FIELDS.len()];
-        let mut noted = vec![false; pairs.len()];
+        let noted = &mut self.noted;
+        noted.clear();
+        noted.resize(members.len(), false);
         let mut next = 0;
-        for (p, (key, value)) in pairs.iter().enumerate() {
-            match lookup(RECORD_FIELDS, key, next) {
+        for (p, member) in members.iter().enumerate() {
+            match lookup(RECORD_FIELDS, &member.key, next) {
                 Some((i, _)) if first_at[i] != usize::MAX => {
                     // A repeated key: keep both spellings verbatim.
                     noted[p] = true;
@@ -456,7 +370,7 @@ impl BatchBuilder {
                 Some((i, spelt_exactly)) => {
                     next = i + 1;
                     first_at[i] = p;
-                    let exact = self.columns[i].append(value);
+                    let exact = self.columns[i].append(member.value);
                     noted[p] = !(exact && spelt_exactly);
                 }
                 None => noted[p] = true,
@@ -470,9 +384,9 @@ impl BatchBuilder {
         let string_of = |i: usize| {
             let p = first_at[i];
             (p != usize::MAX)
-                .then(|| pairs[p].1)
-                .filter(|v| v.get().starts_with('"'))
-                .map(decode_str)
+                .then(|| members[p].value)
+                .filter(|v| matches!(v.kind, Json::String { .. }))
+                .map(|v| v.string())
         };
         let time = string_of(EVENT_TIME).and_then(|t| EventTime::parse(&t));
         let account = string_of(RECIPIENT_ACCOUNT)
@@ -487,23 +401,29 @@ impl BatchBuilder {
             date: time.map(|t| t.date),
         };
 
-        let exact = !noted.contains(&true);
+        let exact = !self.noted.contains(&true);
         if exact {
             self.extra.append_null();
         } else {
-            self.extra_text.clear();
-            self.extra_text.push('{');
-            for ((key, value), _) in pairs.iter().zip(&noted).filter(|(_, noted)| **noted) {
-                if self.extra_text.len() > 1 {
-                    self.extra_text.push(',');
+            let text = &mut self.extra_text;
+            text.clear();
+            text.push('{');
+            for (member, _) in members.iter().zip(&self.noted).filter(|(_, noted)| **noted) {
+                if text.len() > 1 {
+                    text.push(',');
                 }
-                self.extra_text
-                    .push_str(&serde_json::to_string(key.as_ref()).unwrap_or_default());
-                self.extra_text.push(':');
-                self.extra_text.push_str(value.get());
+                if member.key.contains(['"', '\\']) || member.key.contains(char::is_control) {
+                    text.push_str(&serde_json::to_string(&member.key).unwrap_or_default());
+                } else {
+                    text.push('"');
+                    text.push_str(&member.key);
+                    text.push('"');
+                }
+                text.push(':');
+                text.push_str(member.value.text);
             }
-            self.extra_text.push('}');
-            self.extra.append_value(&self.extra_text);
+            text.push('}');
+            self.extra.append_value(&*text);
         }
         let [acct, reg, year, month, day, date] = &mut self.partitions;
         acct.append_option(key.account.as_deref());
@@ -557,8 +477,14 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let raw: &RawValue = serde_json::from_str(r).unwrap();
-                b.append(raw, "s3://b/k.json.gz", i, (&None, &None))
+                let array = format!("[{r}]");
+                let Ok(crate::container::Content::Records(records)) =
+                    crate::container::split(array.as_bytes())
+                else {
+                    panic!("{r} is not one JSON value")
+                };
+                let record = records.iter().next().expect("one record");
+                b.append(record, "s3://b/k.json.gz", i, (&None, &None))
             })
             .collect();
         (b.finish().0, outcomes)

@@ -10,7 +10,7 @@ use std::io::Write;
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray};
 use trawl_schema::{FieldSpec, Kind, RECORD_FIELDS, system};
 
-use crate::decode::pairs;
+use crate::json::members;
 use crate::write::read_file;
 use crate::{Error, Lake};
 
@@ -93,25 +93,23 @@ pub fn export(lake: &Lake, filter: &ExportFilter, out: &mut dyn Write) -> Result
 
 fn write_record(batch: &RecordBatch, extra: &StringArray, row: usize, out: &mut Vec<u8>) {
     let noted = extra.is_valid(row).then(|| extra.value(row));
-    let noted_pairs =
-        noted.and_then(|t| serde_json::from_str::<&serde_json::value::RawValue>(t).ok());
-    let noted_pairs = noted_pairs.map(|raw| pairs(raw).0).unwrap_or_default();
+    let noted_pairs = noted.and_then(members).unwrap_or_default();
     out.push(b'{');
     let mut first = true;
     for (i, field) in RECORD_FIELDS.iter().enumerate() {
         if noted_pairs
             .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case(field.key))
+            .any(|m| m.key.eq_ignore_ascii_case(field.key))
         {
             continue;
         }
         write_field(field, batch.column(i), row, out, &mut first);
     }
-    for (key, value) in &noted_pairs {
+    for member in &noted_pairs {
         separator(out, &mut first);
-        write_string(key, out);
+        write_string(&member.key, out);
         out.push(b':');
-        write_json_text(value.get(), out);
+        write_json_text(member.value.text, out);
     }
     out.push(b'}');
 }

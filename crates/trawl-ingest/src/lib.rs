@@ -9,6 +9,7 @@
 mod container;
 mod decode;
 mod export;
+mod json;
 mod lake;
 mod partition;
 mod pipeline;
@@ -22,7 +23,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-pub use container::BadInput;
+pub use container::{BadInput, Content, Record, Records, inflate, split};
 pub use decode::{BatchBuilder, Decoded};
 pub use export::{ExportFilter, export};
 pub use lake::{DataFile, Lake, Manifest, SourceEntry, SourceKind};

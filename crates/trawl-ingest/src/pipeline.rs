@@ -12,7 +12,7 @@ use arrow::array::{RecordBatch, UInt32Array};
 use arrow::compute::take_record_batch;
 use trawl_schema::{STATE_DIR, TABLE_DIR};
 
-use crate::container::{self, BadInput, Content};
+use crate::container::{self, BadInput, Content, Records};
 use crate::decode::{BatchBuilder, Decoded};
 use crate::lake::{DataFile, Lake, Manifest, SourceEntry, SourceKind, write_atomically};
 use crate::partition::PartitionKey;
@@ -397,12 +397,7 @@ fn source_entry(run: &Run, path: &str, size: u64, hash: String, kind: SourceKind
 }
 
 /// Decodes an object's records into partition batches; returns the rows stored.
-fn decode(
-    records: &[&serde_json::value::RawValue],
-    path: &str,
-    key: &KeyInfo,
-    outcome: &mut FileOutcome,
-) -> u64 {
+fn decode(records: &Records, path: &str, key: &KeyInfo, outcome: &mut FileOutcome) -> u64 {
     let mut builder = BatchBuilder::new();
     for (index, record) in records.iter().enumerate() {
         outcome.records += 1;
@@ -421,7 +416,7 @@ fn decode(
                 record_index: Some(index as u64),
                 line: None,
                 column: None,
-                record: Some(record.get().to_string()),
+                record: Some(record.value.text.to_string()),
                 copy: None,
             }),
         }

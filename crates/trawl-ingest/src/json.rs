@@ -1,0 +1,507 @@
+//! A validating JSON scanner over UTF-8 text that hands out values as slices of the text, never as
+//! a DOM. Ingest reads each byte of a delivery file once with it: the container's records and their
+//! top-level members come back as spans; deeper values are validated and skipped, to be stored as
+//! their exact text or scanned again (small nested objects) by the decoder.
+//!
+//! The scanner only says *where* the text stops being JSON; [`crate::container`] asks serde_json
+//! for the message, so errors read the same as every other JSON error trawl reports.
+
+use std::borrow::Cow;
+
+/// What a JSON value is; strings also tell whether they hold escapes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// A number, kept as its text.
+    Number,
+    /// A string; `escaped` when it holds a backslash escape.
+    String {
+        /// Whether the text holds a backslash escape.
+        escaped: bool,
+    },
+    /// An object.
+    Object,
+    /// An array.
+    Array,
+}
+
+/// One JSON value: its kind and its exact text.
+#[derive(Clone, Copy, Debug)]
+pub struct Value<'a> {
+    /// What the value is.
+    pub kind: Kind,
+    /// The value's text, from its first to its last byte.
+    pub text: &'a str,
+}
+
+impl<'a> Value<'a> {
+    /// The content of a string value, escapes decoded; borrowed when it holds none.
+    pub fn string(&self) -> Cow<'a, str> {
+        let inner = &self.text[1..self.text.len() - 1];
+        match self.kind {
+            // A lone surrogate escape is valid JSON but not a Rust string: keep its escaped text.
+            Kind::String { escaped: true } => serde_json::from_str::<String>(self.text)
+                .map_or_else(|_| Cow::Owned(inner.to_string()), Cow::Owned),
+            _ => Cow::Borrowed(inner),
+        }
+    }
+}
+
+/// A member of an object: its key (escapes decoded) and its value.
+#[derive(Clone, Debug)]
+pub struct Member<'a> {
+    /// The key, escapes decoded.
+    pub key: Cow<'a, str>,
+    /// The value.
+    pub value: Value<'a>,
+}
+
+/// Where, and roughly why, the text stops being JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Byte offset of the offending byte.
+    pub offset: usize,
+    /// What was wrong, for the rare error serde_json does not see itself.
+    pub message: &'static str,
+}
+
+/// Containers may nest this deep. serde_json skips values of any depth; the scanner recurses, so it
+/// stops where a reader thread's stack is still far from full. No CloudTrail record comes close.
+const MAX_DEPTH: usize = 1024;
+
+/// A cursor over JSON text.
+pub struct Scanner<'a> {
+    text: &'a str,
+    pos: usize,
+    depth: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// A scanner at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Scanner {
+            text,
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    /// Skips whitespace; returns whether the text is used up.
+    pub fn at_end(&mut self) -> bool {
+        self.skip_whitespace();
+        self.pos == self.text.len()
+    }
+
+    /// The byte offset the scanner is at.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// The next byte after whitespace, not consumed.
+    pub fn peek(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    /// An error at the current position.
+    pub fn error(&self, message: &'static str) -> SyntaxError {
+        SyntaxError {
+            offset: self.pos,
+            message,
+        }
+    }
+
+    /// Reads one value whole.
+    pub fn value(&mut self) -> Result<Value<'a>, SyntaxError> {
+        self.skip_whitespace();
+        let start = self.pos;
+        let kind = match self.text.as_bytes().get(start) {
+            Some(b'"') => Kind::String {
+                escaped: self.string()?,
+            },
+            Some(b'{') => {
+                self.object(|s, _| s.value().map(drop))?;
+                Kind::Object
+            }
+            Some(b'[') => {
+                self.array(|s| s.value().map(drop))?;
+                Kind::Array
+            }
+            Some(b't') => self.literal("true", Kind::Bool(true))?,
+            Some(b'f') => self.literal("false", Kind::Bool(false))?,
+            Some(b'n') => self.literal("null", Kind::Null)?,
+            Some(b'-' | b'0'..=b'9') => {
+                self.number()?;
+                Kind::Number
+            }
+            _ => return Err(self.error("expected a value")),
+        };
+        Ok(Value {
+            kind,
+            text: &self.text[start..self.pos],
+        })
+    }
+
+    /// Reads an object; `member` is called with each key and must read that key's value.
+    pub fn object(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), SyntaxError>,
+    ) -> Result<(), SyntaxError> {
+        self.enter(b'{')?;
+        if self.peek() == Some(b'}') {
+            return self.leave();
+        }
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a string key"));
+            }
+            let start = self.pos;
+            let escaped = self.string()?;
+            let key = Value {
+                kind: Kind::String { escaped },
+                text: &self.text[start..self.pos],
+            };
+            let key = match key.kind {
+                Kind::String { escaped: true } => Cow::Owned(
+                    serde_json::from_str::<String>(key.text)
+                        .map_err(|_| self.error("a key that is not a valid string"))?,
+                ),
+                _ => Cow::Borrowed(&key.text[1..key.text.len() - 1]),
+            };
+            if self.peek() != Some(b':') {
+                return Err(self.error("expected `:`"));
+            }
+            self.pos += 1;
+            member(self, key)?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => return self.leave(),
+                _ => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+
+    /// Reads an array; `element` is called for each element and must read it.
+    pub fn array(
+        &mut self,
+        mut element: impl FnMut(&mut Self) -> Result<(), SyntaxError>,
+    ) -> Result<(), SyntaxError> {
+        self.enter(b'[')?;
+        if self.peek() == Some(b']') {
+            return self.leave();
+        }
+        loop {
+            element(self)?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => return self.leave(),
+                _ => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn enter(&mut self, open: u8) -> Result<(), SyntaxError> {
+        if self.peek() != Some(open) {
+            return Err(self.error("expected an object or array"));
+        }
+        self.depth += 1;
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Consumes the closing bracket the caller has peeked.
+    fn leave(&mut self) -> Result<(), SyntaxError> {
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn skip_whitespace(&mut self) {
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn literal(&mut self, word: &str, kind: Kind) -> Result<Kind, SyntaxError> {
+        if self.text[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(kind)
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    /// Consumes a string at its opening quote; returns whether it holds escapes.
+    fn string(&mut self) -> Result<bool, SyntaxError> {
+        let bytes = self.text.as_bytes();
+        self.pos += 1;
+        let mut escaped = false;
+        loop {
+            self.pos = find_special(bytes, self.pos);
+            match bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(escaped);
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    self.pos += 1;
+                    match bytes.get(self.pos) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1
+                        }
+                        Some(b'u')
+                            if bytes
+                                .get(self.pos + 1..self.pos + 5)
+                                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
+                        {
+                            self.pos += 5
+                        }
+                        _ => return Err(self.error("invalid escape")),
+                    }
+                }
+                Some(_) => return Err(self.error("control character in a string")),
+                None => return Err(self.error("unterminated string")),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<(), SyntaxError> {
+        let bytes = self.text.as_bytes();
+        if bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match bytes.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error("invalid number")),
+        }
+        if bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            self.some_digits()?;
+        }
+        if let Some(b'e' | b'E') = bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            self.some_digits()?;
+        }
+        Ok(())
+    }
+
+    fn digits(&mut self) {
+        let bytes = self.text.as_bytes();
+        while bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+        }
+    }
+
+    fn some_digits(&mut self) -> Result<(), SyntaxError> {
+        let start = self.pos;
+        self.digits();
+        if self.pos == start {
+            return Err(self.error("invalid number"));
+        }
+        Ok(())
+    }
+}
+
+/// Calls `f` with each member of an object value, in order. For text the scanner has validated
+/// already, so a syntax error cannot happen; were it to, the members before it are all there is.
+pub fn for_each_member<'a>(object: Value<'a>, mut f: impl FnMut(Cow<'a, str>, Value<'a>)) {
+    let _ = Scanner::new(object.text).object(|s, key| {
+        f(key, s.value()?);
+        Ok(())
+    });
+}
+
+/// Calls `f` with each element of an array value, in order (see [`for_each_member`]).
+pub fn for_each_element<'a>(array: Value<'a>, mut f: impl FnMut(Value<'a>)) {
+    let _ = Scanner::new(array.text).array(|s| {
+        f(s.value()?);
+        Ok(())
+    });
+}
+
+/// The members of an object given as text; `None` when the text is not one JSON object.
+pub fn members(text: &str) -> Option<Vec<Member<'_>>> {
+    let mut scanner = Scanner::new(text);
+    let mut out = Vec::new();
+    scanner
+        .object(|s, key| {
+            out.push(Member {
+                key,
+                value: s.value()?,
+            });
+            Ok(())
+        })
+        .ok()?;
+    scanner.at_end().then_some(out)
+}
+
+/// The offset of the first `"`, `\` or control character at or after `from`, else the length.
+fn find_special(bytes: &[u8], mut from: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8,
+            _mm_or_si128, _mm_set1_epi8,
+        };
+        // SAFETY: SSE2 is part of the x86_64 baseline, and every load reads the 16 bytes
+        // `from..from + 16`, which the loop condition keeps inside `bytes`.
+        unsafe {
+            let quote = _mm_set1_epi8(b'"' as i8);
+            let backslash = _mm_set1_epi8(b'\\' as i8);
+            let last_control = _mm_set1_epi8(0x1f);
+            while from + 16 <= bytes.len() {
+                let chunk = _mm_loadu_si128(bytes.as_ptr().add(from).cast::<__m128i>());
+                // A byte is a control character when min(byte, 0x1f) is the byte itself.
+                let special = _mm_or_si128(
+                    _mm_or_si128(
+                        _mm_cmpeq_epi8(chunk, quote),
+                        _mm_cmpeq_epi8(chunk, backslash),
+                    ),
+                    _mm_cmpeq_epi8(_mm_min_epu8(chunk, last_control), chunk),
+                );
+                let mask = _mm_movemask_epi8(special);
+                if mask != 0 {
+                    return from + mask.trailing_zeros() as usize;
+                }
+                from += 16;
+            }
+        }
+    }
+    while let Some(&b) = bytes.get(from) {
+        if matches!(b, b'"' | b'\\' | 0..=0x1f) {
+            break;
+        }
+        from += 1;
+    }
+    from
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(text: &str) -> Result<Value<'_>, SyntaxError> {
+        let mut s = Scanner::new(text);
+        let v = s.value()?;
+        if s.at_end() {
+            Ok(v)
+        } else {
+            Err(s.error("trailing characters"))
+        }
+    }
+
+    /// The scanner accepts exactly what serde_json accepts.
+    fn agrees(text: &str) {
+        let ours = scan(text).is_ok();
+        let serde = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+        assert_eq!(ours, serde, "scanner and serde_json disagree on {text:?}");
+    }
+
+    #[test]
+    fn accepts_and_rejects_what_serde_json_does() {
+        for text in [
+            r#"{"a":[1,-2.5e+3,0,true,false,null,"x\"y\u00e9\n"],"b":{}}"#,
+            " [ ] ",
+            "\"a long string of more than sixteen bytes with \\\\ an escape\"",
+            "-0.0E-0",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            ".5",
+            "[1,]",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{1:2}",
+            "tru",
+            "nul",
+            "\"abc",
+            "\"a\tb\"",
+            "\"a\\xb\"",
+            "\"\\u12\"",
+            "\"\\u12G4\"",
+            "[1 2]",
+            "{\"a\":1}}",
+            "",
+            &"[".repeat(1000),
+            &format!("{}{}", "[".repeat(1000), "]".repeat(1000)),
+        ] {
+            agrees(text);
+        }
+    }
+
+    #[test]
+    fn refuses_to_nest_without_bound() {
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        let error = scan(&deep).unwrap_err();
+        assert_eq!(error.message, "nested too deeply");
+        assert_eq!(error.offset, MAX_DEPTH - 1);
+    }
+
+    #[test]
+    fn every_prefix_and_single_byte_change_of_a_record() {
+        let record = r#"{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/a b"},"eventTime":"2024-05-01T10:00:00Z","requestParameters":{"x":[1,2.50,-3e2],"y":null,"z":"q\"\\\/\b\f\n\r\t\u00e9"},"readOnly":true}"#;
+        for end in 0..=record.len() {
+            agrees(&record[..end]);
+        }
+        let bytes = record.as_bytes();
+        for i in 0..bytes.len() {
+            for replacement in [
+                b' ', b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', b'e', 0x01,
+            ] {
+                let mut changed = bytes.to_vec();
+                changed[i] = replacement;
+                if let Ok(text) = std::str::from_utf8(&changed) {
+                    agrees(text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn values_keep_their_text_and_kind() {
+        let text = r#" {"a" : "x\ny" , "b":[1, {"c":null}], "\u0041":2.5} "#;
+        let value = scan(text).unwrap();
+        assert_eq!(value.kind, Kind::Object);
+        assert_eq!(value.text, text.trim());
+        let mut seen = Vec::new();
+        for_each_member(value, |k, v| seen.push((k.into_owned(), v.kind, v.text)));
+        assert_eq!(
+            seen,
+            [
+                ("a".to_string(), Kind::String { escaped: true }, r#""x\ny""#),
+                ("b".to_string(), Kind::Array, r#"[1, {"c":null}]"#),
+                ("A".to_string(), Kind::Number, "2.5"),
+            ]
+        );
+        assert_eq!(seen[0].2, r#""x\ny""#);
+        let first = members(text).unwrap()[0].value;
+        assert_eq!(first.string(), "x\ny");
+        assert!(members("[1]").is_none());
+    }
+
+    #[test]
+    fn finds_special_bytes_across_chunk_edges() {
+        for at in 0..40 {
+            let mut text = vec![b'a'; 40];
+            text[at] = b'"';
+            assert_eq!(find_special(&text, 0), at);
+            text[at] = 0x1f;
+            assert_eq!(find_special(&text, 0), at);
+            text[at] = 0xc3;
+            assert_eq!(find_special(&text, 0), 40);
+        }
+    }
+}
