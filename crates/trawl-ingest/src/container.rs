@@ -123,12 +123,18 @@ impl<'a> Records<'a> {
         self.records.is_empty()
     }
 
-    /// The records in source order.
-    pub fn iter(&self) -> impl Iterator<Item = Record<'_, 'a>> {
-        self.records.iter().map(|(value, members)| Record {
+    /// The record at `index` (in source order).
+    pub fn get(&self, index: usize) -> Record<'_, 'a> {
+        let (value, members) = &self.records[index];
+        Record {
             value: *value,
             members: &self.members[members.clone()],
-        })
+        }
+    }
+
+    /// The records in source order.
+    pub fn iter(&self) -> impl Iterator<Item = Record<'_, 'a>> {
+        (0..self.records.len()).map(|i| self.get(i))
     }
 
     /// Reads one record at the scanner's position.

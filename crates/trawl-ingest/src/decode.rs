@@ -6,7 +6,6 @@
 //! in another case, a value of an unexpected type, an explicit `null` — is noted, per top-level
 //! key, in the row's `_extra` JSON object, which is NULL for an ordinary record.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow::array::builder::NullBufferBuilder;
@@ -289,7 +288,10 @@ pub struct BatchBuilder {
     event_ts: TimestampMillisecondBuilder,
     source_path: StringBuilder,
     source_index: Int64Builder,
-    keys: Vec<PartitionKey>,
+    /// The partitions seen since the last finish, each with its `YYYY/MM/DD` text.
+    distinct: Vec<(PartitionKey, Option<String>)>,
+    /// Per row, its partition's index in `distinct`.
+    rows: Vec<u32>,
     extra_text: String,
     /// Per member of the record being appended: whether `_extra` keeps it.
     noted: Vec<bool>,
@@ -299,6 +301,15 @@ impl Default for BatchBuilder {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Which partition each row of a finished batch belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowPartitions {
+    /// The distinct partitions, in order of first appearance.
+    pub keys: Vec<PartitionKey>,
+    /// Per row, the index of its partition in `keys`.
+    pub rows: Vec<u32>,
 }
 
 /// How one record was taken in.
@@ -326,7 +337,8 @@ impl BatchBuilder {
             event_ts: TimestampMillisecondBuilder::new().with_timezone("UTC"),
             source_path: StringBuilder::new(),
             source_index: Int64Builder::new(),
-            keys: Vec::new(),
+            distinct: Vec::new(),
+            rows: Vec::new(),
             extra_text: String::new(),
             noted: Vec::new(),
         }
@@ -334,12 +346,12 @@ impl BatchBuilder {
 
     /// Number of rows appended since the last [`finish`](Self::finish).
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.rows.len()
     }
 
     /// Whether no row is pending.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.rows.is_empty()
     }
 
     /// Appends one record. `fallback` gives the account and region of the source key, used when
@@ -389,17 +401,13 @@ impl BatchBuilder {
                 .map(|v| v.string())
         };
         let time = string_of(EVENT_TIME).and_then(|t| EventTime::parse(&t));
-        let account = string_of(RECIPIENT_ACCOUNT)
-            .map(Cow::into_owned)
-            .or_else(|| fallback.0.clone());
-        let region = string_of(AWS_REGION)
-            .map(Cow::into_owned)
-            .or_else(|| fallback.1.clone());
-        let key = PartitionKey {
-            account,
-            region,
-            date: time.map(|t| t.date),
-        };
+        let account = string_of(RECIPIENT_ACCOUNT);
+        let region = string_of(AWS_REGION);
+        let partition = self.partition_of(
+            account.as_deref().or(fallback.0.as_deref()),
+            region.as_deref().or(fallback.1.as_deref()),
+            time.map(|t| t.date),
+        );
 
         let exact = !self.noted.contains(&true);
         if exact {
@@ -425,16 +433,16 @@ impl BatchBuilder {
             text.push('}');
             self.extra.append_value(&*text);
         }
+        let (key, date_text) = &self.distinct[partition];
         let [acct, reg, year, month, day, date] = &mut self.partitions;
         acct.append_option(key.account.as_deref());
         reg.append_option(key.region.as_deref());
-        match key.date {
-            Some(d) => {
-                let text = d.date_partition();
-                year.append_value(Day::year(&text));
-                month.append_value(Day::month(&text));
-                day.append_value(Day::day(&text));
-                date.append_value(&text);
+        match date_text {
+            Some(text) => {
+                year.append_value(Day::year(text));
+                month.append_value(Day::month(text));
+                day.append_value(Day::day(text));
+                date.append_value(text);
             }
             None => [year, month, day, date]
                 .into_iter()
@@ -443,15 +451,37 @@ impl BatchBuilder {
         self.event_ts.append_option(time.map(|t| t.millis));
         self.source_path.append_value(source_path);
         self.source_index.append_value(index as i64);
-        self.keys.push(key);
+        self.rows.push(partition as u32);
         Decoded::Row {
             exact,
             event_time_usable: time.is_some(),
         }
     }
 
+    /// The index in `distinct` of a record's partition, added when new. A source object's records
+    /// nearly all share one or two partitions, so this allocates once per partition, not per row.
+    fn partition_of(
+        &mut self,
+        account: Option<&str>,
+        region: Option<&str>,
+        date: Option<Day>,
+    ) -> usize {
+        let found = self.distinct.iter().rposition(|(k, _)| {
+            k.date == date && k.account.as_deref() == account && k.region.as_deref() == region
+        });
+        found.unwrap_or_else(|| {
+            let key = PartitionKey {
+                account: account.map(str::to_string),
+                region: region.map(str::to_string),
+                date,
+            };
+            self.distinct.push((key, date.map(|d| d.date_partition())));
+            self.distinct.len() - 1
+        })
+    }
+
     /// The rows appended so far as one batch with the lake schema, and each row's partition.
-    pub fn finish(&mut self) -> (RecordBatch, Vec<PartitionKey>) {
+    pub fn finish(&mut self) -> (RecordBatch, RowPartitions) {
         let mut columns: Vec<ArrayRef> = self.columns.iter_mut().map(Builder::finish).collect();
         columns.push(Arc::new(self.extra.finish()));
         for p in &mut self.partitions {
@@ -462,7 +492,11 @@ impl BatchBuilder {
         columns.push(Arc::new(self.source_index.finish()));
         let batch = RecordBatch::try_new(lake_schema(), columns)
             .expect("builders follow the lake schema by construction");
-        (batch, std::mem::take(&mut self.keys))
+        let partitions = RowPartitions {
+            keys: self.distinct.drain(..).map(|(key, _)| key).collect(),
+            rows: std::mem::take(&mut self.rows),
+        };
+        (batch, partitions)
     }
 }
 

@@ -24,7 +24,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 pub use container::{BadInput, Content, Record, Records, inflate, split};
-pub use decode::{BatchBuilder, Decoded};
+pub use decode::{BatchBuilder, Decoded, RowPartitions};
 pub use export::{ExportFilter, export};
 pub use lake::{DataFile, Lake, Manifest, SourceEntry, SourceKind};
 pub use partition::{EventTime, PartitionKey};

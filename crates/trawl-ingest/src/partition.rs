@@ -47,6 +47,9 @@ impl EventTime {
         if b.len() < 20 || b[10] != b'T' {
             return None;
         }
+        if let Some(time) = Self::parse_canonical(b) {
+            return Some(time);
+        }
         let time = DateTime::parse_from_rfc3339(text).ok()?.to_utc();
         Some(EventTime {
             millis: time.timestamp_millis(),
@@ -54,6 +57,58 @@ impl EventTime {
         })
     }
 }
+
+impl EventTime {
+    /// The form CloudTrail writes, `YYYY-MM-DDTHH:MM:SSZ`, without a general RFC 3339 parser.
+    /// `None` sends anything else (fractions, offsets, leap seconds, bad dates) to chrono.
+    fn parse_canonical(b: &[u8]) -> Option<EventTime> {
+        let [
+            y0,
+            y1,
+            y2,
+            y3,
+            b'-',
+            m0,
+            m1,
+            b'-',
+            d0,
+            d1,
+            b'T',
+            h0,
+            h1,
+            b':',
+            n0,
+            n1,
+            b':',
+            s0,
+            s1,
+            b'Z',
+        ] = *b
+        else {
+            return None;
+        };
+        let digits = |pair: &[u8]| -> Option<u32> {
+            pair.iter().try_fold(0, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        let year = digits(&[y0, y1, y2, y3])?;
+        let date = NaiveDate::from_ymd_opt(year as i32, digits(&[m0, m1])?, digits(&[d0, d1])?)?;
+        let (hour, minute, second) = (digits(&[h0, h1])?, digits(&[n0, n1])?, digits(&[s0, s1])?);
+        if hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        let days = i64::from(date.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE);
+        let seconds = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+        Some(EventTime {
+            millis: seconds * 1000,
+            date: Day(date),
+        })
+    }
+}
+
+/// `NaiveDate::num_days_from_ce` of 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
 /// The partition a row is written to. `None` parts are unknown and stored as NULL.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -118,6 +173,25 @@ mod tests {
         assert!(EventTime::parse("2024-05-01 10:00:00").is_none());
         assert!(EventTime::parse("ThisIsAWrongEventTime").is_none());
         assert!(EventTime::parse("2024-05-01T10:00:00").is_none());
+        assert!(EventTime::parse("2024-02-30T10:00:00Z").is_none());
+        assert!(EventTime::parse("2024-05-01T24:00:00Z").is_none());
+        assert!(EventTime::parse("2024-05-01T10:00:0xZ").is_none());
+    }
+
+    #[test]
+    fn canonical_times_parse_as_chrono_does() {
+        for text in [
+            "1970-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+            "2024-02-29T12:34:56Z",
+            "2013-11-01T00:00:00Z",
+            "2999-12-31T23:59:59Z",
+        ] {
+            let chrono = DateTime::parse_from_rfc3339(text).unwrap().to_utc();
+            let ours = EventTime::parse_canonical(text.as_bytes()).unwrap();
+            assert_eq!(ours.millis, chrono.timestamp_millis(), "{text}");
+            assert_eq!(ours.date, Day(chrono.date_naive()), "{text}");
+        }
     }
 
     #[test]

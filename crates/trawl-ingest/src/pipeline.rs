@@ -13,9 +13,10 @@ use arrow::compute::take_record_batch;
 use trawl_schema::{STATE_DIR, TABLE_DIR};
 
 use crate::container::{self, BadInput, Content, Records};
-use crate::decode::{BatchBuilder, Decoded};
+use crate::decode::{BatchBuilder, Decoded, RowPartitions};
+use crate::json::Kind as JsonKind;
 use crate::lake::{DataFile, Lake, Manifest, SourceEntry, SourceKind, write_atomically};
-use crate::partition::PartitionKey;
+use crate::partition::{EventTime, PartitionKey};
 use crate::quarantine::QuarantineEntry;
 use crate::source::{KeyInfo, SourceObject, Sources};
 use crate::write::{read_file, write_file};
@@ -399,7 +400,8 @@ fn source_entry(run: &Run, path: &str, size: u64, hash: String, kind: SourceKind
 /// Decodes an object's records into partition batches; returns the rows stored.
 fn decode(records: &Records, path: &str, key: &KeyInfo, outcome: &mut FileOutcome) -> u64 {
     let mut builder = BatchBuilder::new();
-    for (index, record) in records.iter().enumerate() {
+    for index in event_time_order(records) {
+        let record = records.get(index);
         outcome.records += 1;
         match builder.append(record, path, index, (&key.account, &key.region)) {
             Decoded::Row {
@@ -423,29 +425,58 @@ fn decode(records: &Records, path: &str, key: &KeyInfo, outcome: &mut FileOutcom
     }
     let rows = builder.len() as u64;
     if rows > 0 {
-        let (batch, keys) = builder.finish();
-        outcome.parts = split_by_partition(batch, keys);
+        let (batch, partitions) = builder.finish();
+        outcome.parts = split_by_partition(batch, partitions);
     }
     rows
 }
 
+/// Record indices in event-time order: by parsed `eventTime`, then by its text, records without
+/// one last. Decoding in this order hands the writer sorted batches, which it can then write as
+/// they are instead of sorting and copying every column (it checks the order, so this only needs
+/// to be right for ordinary records to pay off).
+fn event_time_order(records: &Records) -> Vec<usize> {
+    let times: Vec<(Option<i64>, Option<&str>)> = records
+        .iter()
+        .map(|record| {
+            let text = record
+                .members
+                .iter()
+                .find(|m| m.key == "eventTime")
+                .filter(|m| matches!(m.value.kind, JsonKind::String { .. }))
+                .map(|m| &m.value.text[1..m.value.text.len() - 1]);
+            (text.and_then(EventTime::parse).map(|t| t.millis), text)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..times.len()).collect();
+    let key = |&i: &usize| {
+        let (millis, text) = times[i];
+        (millis.is_none(), millis, text.is_none(), text)
+    };
+    if !order.is_sorted_by_key(key) {
+        order.sort_by_key(key);
+    }
+    order
+}
+
 fn split_by_partition(
     batch: RecordBatch,
-    keys: Vec<PartitionKey>,
+    partitions: RowPartitions,
 ) -> Vec<(PartitionKey, RecordBatch)> {
-    if keys.iter().all(|k| *k == keys[0]) {
-        return vec![(keys[0].clone(), batch)];
+    let RowPartitions { mut keys, rows } = partitions;
+    if keys.len() == 1 {
+        return vec![(keys.remove(0), batch)];
     }
-    let mut groups: BTreeMap<&PartitionKey, Vec<u32>> = BTreeMap::new();
-    for (row, key) in keys.iter().enumerate() {
-        groups.entry(key).or_default().push(row as u32);
+    let mut groups: Vec<Vec<u32>> = vec![Vec::new(); keys.len()];
+    for (row, &key) in rows.iter().enumerate() {
+        groups[key as usize].push(row as u32);
     }
-    groups
-        .into_iter()
+    keys.into_iter()
+        .zip(groups)
         .map(|(key, rows)| {
             let part =
                 take_record_batch(&batch, &UInt32Array::from(rows)).expect("indices are in range");
-            (key.clone(), part)
+            (key, part)
         })
         .collect()
 }

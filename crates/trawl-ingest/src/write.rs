@@ -5,7 +5,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray, TimestampMillisecondArray};
 use arrow::compute::{
     SortColumn, SortOptions, concat, interleave_record_batch, lexsort_to_indices, max_string,
     min_string,
@@ -88,14 +88,55 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
     props.build()
 });
 
-/// The rows of `batches` as one batch sorted by event time: by the parsed `_event_ts`, then by the
-/// `eventtime` text (so rows whose time did not parse are ordered too), NULLs last. Only those
-/// two columns are concatenated to find the order; the rows are then copied once, into place.
+/// A row's place in event-time order: the parsed `_event_ts`, then the `eventtime` text (so rows
+/// whose time did not parse are ordered too), NULLs last.
+type TimeKey<'a> = (bool, Option<i64>, bool, Option<&'a str>);
+
+/// The sort keys of one batch's rows.
+struct TimeKeys<'a> {
+    millis: &'a TimestampMillisecondArray,
+    text: &'a StringArray,
+}
+
+impl<'a> TimeKeys<'a> {
+    fn of(batch: &'a RecordBatch) -> Self {
+        let column = |name| batch.column_by_name(name).expect("lake schema column");
+        TimeKeys {
+            millis: column("_event_ts").as_primitive(),
+            text: column("eventtime").as_string(),
+        }
+    }
+
+    fn key(&self, row: usize) -> TimeKey<'a> {
+        let millis = self.millis.is_valid(row).then(|| self.millis.value(row));
+        let text = self.text.is_valid(row).then(|| self.text.value(row));
+        (millis.is_none(), millis, text.is_none(), text)
+    }
+
+    fn is_sorted(&self) -> bool {
+        (1..self.millis.len()).all(|row| self.key(row - 1) <= self.key(row))
+    }
+}
+
+/// The rows of `batches` in event-time order (see [`TimeKey`]), as batches to write in turn.
+///
+/// Ingest decodes each source object in event-time order and delivery files rarely overlap in time,
+/// so a partition's batches are usually sorted runs that follow one another: then they are only
+/// put in order, and no row is copied. Otherwise the rows are sorted and copied once, into place.
 pub fn sort_by_event_time(
     batches: &[RecordBatch],
-) -> Result<RecordBatch, arrow::error::ArrowError> {
-    if batches.is_empty() {
-        return Ok(RecordBatch::new_empty(lake_schema()));
+) -> Result<Vec<RecordBatch>, arrow::error::ArrowError> {
+    let mut runs: Vec<(&RecordBatch, TimeKeys)> = batches
+        .iter()
+        .filter(|b| b.num_rows() > 0)
+        .map(|b| (b, TimeKeys::of(b)))
+        .collect();
+    runs.sort_by(|(_, a), (_, b)| a.key(0).cmp(&b.key(0)));
+    let follow_on = runs
+        .windows(2)
+        .all(|pair| pair[0].1.key(pair[0].0.num_rows() - 1) <= pair[1].1.key(0));
+    if follow_on && runs.iter().all(|(_, keys)| keys.is_sorted()) {
+        return Ok(runs.into_iter().map(|(b, _)| b.clone()).collect());
     }
     let column = |name: &str| -> Result<ArrayRef, arrow::error::ArrowError> {
         let parts: Vec<&dyn Array> = batches
@@ -121,15 +162,6 @@ pub fn sort_by_event_time(
         ],
         None,
     )?;
-    if let [batch] = batches
-        && order
-            .values()
-            .iter()
-            .enumerate()
-            .all(|(i, &row)| i == row as usize)
-    {
-        return Ok(batch.clone());
-    }
     let mut starts = Vec::with_capacity(batches.len());
     let mut start = 0;
     for b in batches {
@@ -146,7 +178,7 @@ pub fn sort_by_event_time(
         })
         .collect();
     let batches: Vec<&RecordBatch> = batches.iter().collect();
-    interleave_record_batch(&batches, &rows)
+    Ok(vec![interleave_record_batch(&batches, &rows)?])
 }
 
 /// Writes `batches` (lake schema) sorted by event time to `path`; returns the file's entry, its
@@ -157,26 +189,32 @@ pub fn write_file(
     relative: String,
     partition: String,
 ) -> Result<DataFile, Box<dyn std::error::Error + Send + Sync>> {
-    let batch = sort_by_event_time(batches)?;
+    let sorted = sort_by_event_time(batches)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
     let file = File::create(path)?;
     let mut writer = ArrowWriter::try_new(file, lake_schema(), Some(PROPERTIES.clone()))?;
-    writer.write(&batch)?;
+    let (mut rows, mut min, mut max) = (0, None::<&str>, None::<&str>);
+    for batch in &sorted {
+        writer.write(batch)?;
+        rows += batch.num_rows() as u64;
+        let times = batch
+            .column_by_name("eventtime")
+            .expect("lake schema has eventtime")
+            .as_string::<i32>();
+        min = min.into_iter().chain(min_string(times)).min();
+        max = max.into_iter().chain(max_string(times)).max();
+    }
     let file = writer.into_inner()?;
     file.sync_all()?;
-    let times = batch
-        .column_by_name("eventtime")
-        .expect("lake schema has eventtime")
-        .as_string::<i32>();
     Ok(DataFile {
         path: relative,
-        rows: batch.num_rows() as u64,
+        rows,
         bytes: file.metadata()?.len(),
         partition,
-        min_eventtime: min_string(times).map(str::to_string),
-        max_eventtime: max_string(times).map(str::to_string),
+        min_eventtime: min.map(str::to_string),
+        max_eventtime: max.map(str::to_string),
     })
 }
 
@@ -188,4 +226,86 @@ pub fn read_file(
         .with_batch_size(8192)
         .build()?;
     Ok(reader.collect::<Result<Vec<_>, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::{Content, split};
+    use crate::decode::BatchBuilder;
+
+    /// A lake batch of records with these `eventTime`s (`None`: the key is left out), in this order.
+    fn batch(times: &[Option<&str>]) -> RecordBatch {
+        let records: Vec<String> = times
+            .iter()
+            .map(|t| match t {
+                Some(t) => format!(r#"{{"eventName":"A","eventTime":"{t}"}}"#),
+                None => r#"{"eventName":"A"}"#.to_string(),
+            })
+            .collect();
+        let text = format!("[{}]", records.join(","));
+        let Ok(Content::Records(records)) = split(text.as_bytes()) else {
+            panic!("records")
+        };
+        let mut builder = BatchBuilder::new();
+        for (i, record) in records.iter().enumerate() {
+            builder.append(record, "s3://b/k", i, (&None, &None));
+        }
+        builder.finish().0
+    }
+
+    fn times(batches: &[RecordBatch]) -> Vec<Option<String>> {
+        batches
+            .iter()
+            .flat_map(|b| {
+                let t = b.column_by_name("eventtime").unwrap().as_string::<i32>();
+                (0..b.num_rows())
+                    .map(|r| t.is_valid(r).then(|| t.value(r).to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    const T1: &str = "2024-05-01T00:00:01Z";
+    const T2: &str = "2024-05-01T00:00:02Z";
+    const T3: &str = "2024-05-01T00:00:03Z";
+    const T4: &str = "2024-05-01T00:00:04Z";
+
+    #[test]
+    fn sorted_runs_are_put_in_order_without_copying() {
+        let late = batch(&[Some(T3), Some(T4)]);
+        let early = batch(&[Some(T1), Some(T2)]);
+        let sorted = sort_by_event_time(&[late.clone(), early.clone()]).unwrap();
+        assert_eq!(sorted.len(), 2);
+        assert_eq!(sorted[0].column(0).to_data(), early.column(0).to_data());
+        assert_eq!(
+            times(&sorted),
+            [T1, T2, T3, T4].map(|t| Some(t.to_string()))
+        );
+    }
+
+    #[test]
+    fn overlapping_or_unsorted_rows_are_sorted_with_nulls_last() {
+        let a = batch(&[Some(T1), Some(T3)]);
+        let b = batch(&[None, Some("not a time"), Some(T4), Some(T2)]);
+        let alone = sort_by_event_time(std::slice::from_ref(&b)).unwrap();
+        assert_eq!(
+            times(&alone),
+            [Some(T2), Some(T4), Some("not a time"), None].map(|t| t.map(str::to_string))
+        );
+        let sorted = sort_by_event_time(&[a, b]).unwrap();
+        assert_eq!(sorted.len(), 1);
+        assert_eq!(
+            times(&sorted),
+            [
+                Some(T1),
+                Some(T2),
+                Some(T3),
+                Some(T4),
+                Some("not a time"),
+                None
+            ]
+            .map(|t| t.map(str::to_string))
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the ingest crate: the real corpus, round trips, generated data.
 
 mod real_corpus;
+mod sort_order;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -49,4 +50,18 @@ pub fn canonical(v: &Value) -> String {
         }
     }
     sort(v).to_string()
+}
+
+/// Every file under `dir`, at any depth.
+pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }

@@ -6,7 +6,7 @@ use std::fs;
 use serde_json::Value;
 use trawl_ingest::{Lake, QuarantineEntry, SourceKind};
 
-use crate::{canonical, exported, ingest_into};
+use crate::{canonical, exported, ingest_into, walk};
 
 /// The corpus's data folders (the folder itself also holds EXPECTED.json and licences).
 const GROUPS: &[&str] = &[
@@ -215,17 +215,4 @@ fn rerun_and_copies_under_another_path_add_nothing() {
     let copied = ingest_into(&lake, &[&copy]);
     assert_eq!((copied.files_already_ingested, copied.rows_written), (5, 0));
     assert_eq!(exported(&lake).len(), 576);
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap().flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            out.extend(walk(&p))
-        } else {
-            out.push(p)
-        }
-    }
-    out
 }
