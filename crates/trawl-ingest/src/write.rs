@@ -69,6 +69,10 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
             Compression::ZSTD(ZstdLevel::try_new(6).expect("valid zstd level")),
         );
     }
+    // Min/max of free-form JSON prunes nothing; without it no long texts go into the page index.
+    for name in JSON_TEXT.iter().chain(&["_extra"]) {
+        props = props.set_column_statistics_enabled(column(name), EnabledStatistics::None);
+    }
     // Sorted columns: deltas are tiny.
     for (name, encoding) in [
         ("eventtime", Encoding::DELTA_BYTE_ARRAY),
