@@ -178,7 +178,7 @@ pub fn split(text: &[u8]) -> Result<Content<'_>, BadInput> {
     let body = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let content = match body.as_bytes().first() {
         None => return Err(BadInput::Empty),
-        Some(b'[') => split_array(text),
+        Some(b'[') => split_array(text).map(Ok),
         Some(b'{') => split_object(text),
         Some(_) => {
             return Err(BadInput::NotTrailLog(
@@ -190,14 +190,14 @@ pub fn split(text: &[u8]) -> Result<Content<'_>, BadInput> {
 }
 
 /// A bare array of records.
-fn split_array(text: &str) -> Result<Result<Content<'_>, BadInput>, SyntaxError> {
+fn split_array(text: &str) -> Result<Content<'_>, SyntaxError> {
     let mut s = Scanner::new(text);
     let mut records = Records::with_capacity(text);
     s.array(|s| records.read(s, text))?;
     if !s.at_end() {
         return Err(s.error("trailing characters"));
     }
-    Ok(Ok(Content::Records(records)))
+    Ok(Content::Records(records))
 }
 
 /// An object at the top: a delivery file, a digest, a single record, or NDJSON records.
