@@ -70,7 +70,25 @@ enum Command {
     Demo(cmd::demo::Args),
 }
 
+/// Lets glibc's allocator reuse freed memory instead of handing it back to the kernel at once.
+///
+/// Every trawl command is a short batch job that allocates and frees buffers of hundreds of KB to
+/// MBs (an inflated delivery file, Parquet pages). By default glibc maps each of those afresh and
+/// unmaps it on free, so the kernel faults in and zeroes the same memory again and again: on 1 M
+/// events that was 280 k page faults and 10 % of ingest's CPU time. Peak memory is unchanged (it is
+/// bounded by `--memory` and DataFusion's pool); freed memory just stays with the process until
+/// it exits.
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator parameters; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
+    }
+}
+
 fn main() -> ExitCode {
+    keep_freed_memory();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => cmd::ingest::run(args),
