@@ -19,7 +19,7 @@ use crate::lake::{DataFile, Lake, Manifest, SourceEntry, SourceKind, write_atomi
 use crate::partition::{EventTime, PartitionKey};
 use crate::quarantine::QuarantineEntry;
 use crate::source::{KeyInfo, SourceObject, Sources};
-use crate::write::{read_file, write_file};
+use crate::write::{read_file, time_key, write_file};
 use crate::{Error, IngestOptions, IngestSummary};
 
 /// Files with fewer rows than this are merged with their partition's other small files.
@@ -449,10 +449,7 @@ fn event_time_order(records: &Records) -> Vec<usize> {
         })
         .collect();
     let mut order: Vec<usize> = (0..times.len()).collect();
-    let key = |&i: &usize| {
-        let (millis, text) = times[i];
-        (millis.is_none(), millis, text.is_none(), text)
-    };
+    let key = |&i: &usize| time_key(times[i].0, times[i].1);
     if !order.is_sorted_by_key(key) {
         order.sort_by_key(key);
     }

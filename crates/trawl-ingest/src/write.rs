@@ -5,11 +5,8 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray, TimestampMillisecondArray};
-use arrow::compute::{
-    SortColumn, SortOptions, concat, interleave_record_batch, lexsort_to_indices, max_string,
-    min_string,
-};
+use arrow::array::{Array, AsArray, RecordBatch, StringArray, TimestampMillisecondArray};
+use arrow::compute::{interleave_record_batch, max_string, min_string};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
@@ -104,7 +101,12 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
 
 /// A row's place in event-time order: the parsed `_event_ts`, then the `eventtime` text (so rows
 /// whose time did not parse are ordered too), NULLs last.
-type TimeKey<'a> = (bool, Option<i64>, bool, Option<&'a str>);
+pub type TimeKey<'a> = (bool, Option<i64>, bool, Option<&'a str>);
+
+/// The [`TimeKey`] of a row with this parsed time and time text.
+pub fn time_key(millis: Option<i64>, text: Option<&str>) -> TimeKey<'_> {
+    (millis.is_none(), millis, text.is_none(), text)
+}
 
 /// The sort keys of one batch's rows.
 struct TimeKeys<'a> {
@@ -124,7 +126,7 @@ impl<'a> TimeKeys<'a> {
     fn key(&self, row: usize) -> TimeKey<'a> {
         let millis = self.millis.is_valid(row).then(|| self.millis.value(row));
         let text = self.text.is_valid(row).then(|| self.text.value(row));
-        (millis.is_none(), millis, text.is_none(), text)
+        time_key(millis, text)
     }
 
     fn is_sorted(&self) -> bool {
@@ -152,46 +154,13 @@ pub fn sort_by_event_time(
     if follow_on && runs.iter().all(|(_, keys)| keys.is_sorted()) {
         return Ok(runs.into_iter().map(|(b, _)| b.clone()).collect());
     }
-    let column = |name: &str| -> Result<ArrayRef, arrow::error::ArrowError> {
-        let parts: Vec<&dyn Array> = batches
-            .iter()
-            .map(|b| b.column_by_name(name).expect("lake schema column").as_ref())
-            .collect();
-        concat(&parts)
-    };
-    let options = Some(SortOptions {
-        descending: false,
-        nulls_first: false,
-    });
-    let order = lexsort_to_indices(
-        &[
-            SortColumn {
-                values: column("_event_ts")?,
-                options,
-            },
-            SortColumn {
-                values: column("eventtime")?,
-                options,
-            },
-        ],
-        None,
-    )?;
-    let mut starts = Vec::with_capacity(batches.len());
-    let mut start = 0;
-    for b in batches {
-        starts.push(start);
-        start += b.num_rows();
-    }
-    let rows: Vec<(usize, usize)> = order
-        .values()
+    let mut rows: Vec<(usize, usize)> = runs
         .iter()
-        .map(|&row| {
-            let row = row as usize;
-            let batch = starts.partition_point(|&s| s <= row) - 1;
-            (batch, row - starts[batch])
-        })
+        .enumerate()
+        .flat_map(|(b, (batch, _))| (0..batch.num_rows()).map(move |row| (b, row)))
         .collect();
-    let batches: Vec<&RecordBatch> = batches.iter().collect();
+    rows.sort_by_key(|&(b, row)| runs[b].1.key(row));
+    let batches: Vec<&RecordBatch> = runs.iter().map(|(batch, _)| *batch).collect();
     Ok(vec![interleave_record_batch(&batches, &rows)?])
 }
 
