@@ -13,12 +13,10 @@
 //! ```
 
 use std::hint::black_box;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use arrow::record_batch::RecordBatch;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use flate2::read::MultiGzDecoder;
 use trawl_ingest::{BatchBuilder, Content, Records, write_file};
 
 /// The gzip'd delivery files the benchmarks run on.
@@ -52,7 +50,10 @@ impl Corpus {
             "no *.json.gz delivery files under {} to benchmark",
             dir.display()
         );
-        let json: Vec<Vec<u8>> = gzip.iter().map(|g| inflate(g)).collect();
+        let json: Vec<Vec<u8>> = gzip
+            .iter()
+            .map(|g| inflate(g, &mut Vec::new()).to_vec())
+            .collect();
         let records = json.iter().map(|j| split(j).len() as u64).sum();
         Corpus {
             gzip,
@@ -85,9 +86,8 @@ fn trail_paths(dir: &Path) -> Vec<PathBuf> {
 
 /// Whether `gzip` inflates to a well-formed `{"Records":[...]}` document.
 fn is_delivery(gzip: &[u8]) -> bool {
-    let mut json = Vec::new();
-    MultiGzDecoder::new(gzip).read_to_end(&mut json).is_ok()
-        && matches!(trawl_ingest::split(&json), Ok(Content::Records(_)))
+    trawl_ingest::inflate(gzip, &mut Vec::new())
+        .is_ok_and(|json| matches!(trawl_ingest::split(json), Ok(Content::Records(_))))
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -103,12 +103,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn inflate(gzip: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(gzip.len() * 8);
-    MultiGzDecoder::new(gzip)
-        .read_to_end(&mut out)
-        .expect("valid gzip");
-    out
+fn inflate<'a>(gzip: &'a [u8], buffer: &'a mut Vec<u8>) -> &'a [u8] {
+    trawl_ingest::inflate(gzip, buffer).expect("valid gzip")
 }
 
 fn split(json: &[u8]) -> Records<'_> {
@@ -137,7 +133,14 @@ fn hot_paths(c: &mut Criterion) {
 
     group.throughput(Throughput::Bytes(corpus.json_bytes()));
     group.bench_function("inflate", |b| {
-        b.iter(|| corpus.gzip.iter().map(|g| inflate(g).len()).sum::<usize>())
+        let mut buffer = Vec::new();
+        b.iter(|| {
+            corpus
+                .gzip
+                .iter()
+                .map(|g| inflate(g, &mut buffer).len())
+                .sum::<usize>()
+        })
     });
 
     group.throughput(Throughput::Elements(corpus.records));
@@ -155,12 +158,12 @@ fn hot_paths(c: &mut Criterion) {
         })
     });
     group.bench_function("inflate_split_decode", |b| {
-        let mut builder = BatchBuilder::new();
+        let (mut builder, mut buffer) = (BatchBuilder::new(), Vec::new());
         b.iter(|| {
             corpus
                 .gzip
                 .iter()
-                .map(|g| decode(&inflate(g), &mut builder))
+                .map(|g| decode(inflate(g, &mut buffer), &mut builder))
                 .sum::<usize>()
         })
     });

@@ -2,10 +2,9 @@
 //! the container (`{"Records":[...]}`, a bare array, NDJSON, a single record) and split it into
 //! records, each with its top-level members, in one pass and without building a DOM.
 
-use std::io::Read;
 use std::ops::Range;
 
-use flate2::read::MultiGzDecoder;
+use flate2::{Decompress, FlushDecompress, Status};
 use serde::de::IgnoredAny;
 
 use crate::json::{Kind, Member, Scanner, SyntaxError, Value};
@@ -69,22 +68,49 @@ impl std::fmt::Display for BadInput {
     }
 }
 
-/// Inflates gzip (multi-member too) when the magic bytes say so; plain content is returned as is.
-pub fn inflate(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, BadInput> {
+/// Inflates gzip (multi-member too) into `buffer` when the magic bytes say so; plain content is
+/// returned as is. `buffer` is reused from object to object: its memory stays mapped, and inflating
+/// writes straight into its spare capacity, which is never zero-filled first.
+pub fn inflate<'a>(bytes: &'a [u8], buffer: &'a mut Vec<u8>) -> Result<&'a [u8], BadInput> {
     match bytes {
         [0x1f, 0x8b, ..] => {
-            let mut out = Vec::with_capacity(bytes.len() * 8);
-            MultiGzDecoder::new(bytes)
-                .read_to_end(&mut out)
-                .map_err(|e| BadInput::GzipCorrupt(e.to_string()))?;
-            Ok(out.into())
+            gunzip(bytes, buffer).map_err(BadInput::GzipCorrupt)?;
+            Ok(buffer)
         }
         [0x28, 0xb5, 0x2f, 0xfd, ..] => Err(BadInput::UnsupportedCompression("zstd")),
         [b'B', b'Z', b'h', ..] => Err(BadInput::UnsupportedCompression("bzip2")),
         [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Err(BadInput::UnsupportedCompression("xz")),
         [b'P', b'K', 3, 4, ..] => Err(BadInput::UnsupportedCompression("zip")),
-        _ => Ok(bytes.into()),
+        _ => Ok(bytes),
     }
+}
+
+/// Inflates every gzip member of `input` in turn into `out`, checking each member's CRC and length.
+fn gunzip(mut input: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+    out.clear();
+    // CloudTrail's JSON inflates about 7-fold.
+    out.reserve(input.len() * 8);
+    while !input.is_empty() {
+        let mut member = Decompress::new_gzip(15);
+        loop {
+            if out.len() == out.capacity() {
+                out.reserve(out.capacity());
+            }
+            let (read, written) = (member.total_in(), member.total_out());
+            let status = member
+                .decompress_vec(input, out, FlushDecompress::None)
+                .map_err(|e| e.to_string())?;
+            let read = (member.total_in() - read) as usize;
+            input = &input[read..];
+            if status == Status::StreamEnd {
+                break;
+            }
+            if read == 0 && member.total_out() == written {
+                return Err("the gzip stream ends early: the file is truncated".into());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What one source object turned out to hold.
@@ -400,11 +426,11 @@ mod tests {
         );
         assert_eq!(split(b"[\xff]").unwrap_err(), BadInput::NotUtf8 { byte: 1 });
         assert_eq!(
-            inflate(b"BZh91AY").unwrap_err().reason(),
+            inflate(b"BZh91AY", &mut Vec::new()).unwrap_err().reason(),
             "unsupported_compression"
         );
         assert_eq!(
-            inflate(&[0x1f, 0x8b, 8, 0, 1]).unwrap_err().reason(),
+            inflate(&[0x1f, 0x8b, 8, 0, 1], &mut Vec::new()).unwrap_err().reason(),
             "gzip_corrupt"
         );
     }
@@ -419,6 +445,21 @@ mod tests {
             enc.write_all(part.as_bytes()).unwrap();
             out.extend(enc.finish().unwrap());
         }
-        assert_eq!(&*inflate(&out).unwrap(), b"{\"Records\":[{\"a\":1}]}");
+        let mut buffer = b"left over from the object before".to_vec();
+        assert_eq!(
+            inflate(&out, &mut buffer).unwrap(),
+            b"{\"Records\":[{\"a\":1}]}"
+        );
+        let truncated = inflate(&out[..out.len() - 3], &mut buffer).unwrap_err();
+        assert_eq!(
+            truncated.to_string(),
+            "gzip_corrupt: the gzip stream ends early: the file is truncated"
+        );
+        let mut flipped = out.clone();
+        flipped[out.len() - 6] ^= 1;
+        assert_eq!(
+            inflate(&flipped, &mut buffer).unwrap_err().reason(),
+            "gzip_corrupt"
+        );
     }
 }

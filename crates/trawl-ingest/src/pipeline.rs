@@ -26,6 +26,9 @@ use crate::{Error, IngestOptions, IngestSummary};
 const SMALL_FILE_ROWS: u64 = 64 * 1024;
 /// At most this many rows are merged into one file by compaction.
 const MAX_MERGED_ROWS: u64 = 256 * 1024;
+/// A reader keeps its inflate buffer from object to object up to this size (delivery files
+/// inflate to a few MB); a larger one, left by an unusually large object, is given back.
+const KEPT_INFLATE_BUFFER: usize = 32 << 20;
 
 /// What reading one object produced.
 struct FileOutcome {
@@ -150,9 +153,13 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
             let tx = tx.clone();
             let (run, to_read, next) = (&run, &to_read, &next);
             scope.spawn(move || {
+                let mut inflated = Vec::new();
                 while let Some((object, key)) = to_read.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    if tx.send(read_one(run, object, key)).is_err() {
+                    if tx.send(read_one(run, object, key, &mut inflated)).is_err() {
                         break;
+                    }
+                    if inflated.capacity() > KEPT_INFLATE_BUFFER {
+                        inflated = Vec::new();
                     }
                 }
             });
@@ -315,7 +322,13 @@ fn write_job(run: &Run, job: FlushJob) -> Result<(DataFile, String), Error> {
     Ok((file, staged))
 }
 
-fn read_one(run: &Run, object: &SourceObject, key: &KeyInfo) -> FileOutcome {
+/// Reads, checks and decodes one source object; `inflated` is the reader's buffer for its text.
+fn read_one(
+    run: &Run,
+    object: &SourceObject,
+    key: &KeyInfo,
+    inflated: &mut Vec<u8>,
+) -> FileOutcome {
     let path = object.display_path();
     let mut outcome = FileOutcome {
         entry: None,
@@ -360,9 +373,9 @@ fn read_one(run: &Run, object: &SourceObject, key: &KeyInfo) -> FileOutcome {
         return outcome;
     }
     let mut entry = source_entry(run, &path, bytes.len() as u64, hash, SourceKind::TrailLog);
-    let content = container::inflate(&bytes).and_then(|text| {
+    let content = container::inflate(&bytes, inflated).and_then(|text| {
         // Decode inside the closure: the records borrow the inflated text.
-        match container::split(&text)? {
+        match container::split(text)? {
             Content::Digest => Ok(None),
             Content::Records(records) => Ok(Some(decode(&records, &path, key, &mut outcome))),
         }
