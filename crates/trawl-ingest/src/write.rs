@@ -67,7 +67,7 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
     }
     // zstd level 1 codes these nearly as small as level 3, in less time. For the JSON text, on 1 M
     // events: the lake 0.5 % larger than at level 3 and ingest about 3 % faster; level 6 saved
-    // another 1.2 % of the lake for about 8 % of ingest time.
+    // another 1.2 % of the lake for about 7 % of ingest time.
     for name in RANDOM_IDS.iter().chain(JSON_TEXT) {
         props = props.set_column_compression(
             column(name),
