@@ -430,7 +430,9 @@ mod tests {
             "unsupported_compression"
         );
         assert_eq!(
-            inflate(&[0x1f, 0x8b, 8, 0, 1], &mut Vec::new()).unwrap_err().reason(),
+            inflate(&[0x1f, 0x8b, 8, 0, 1], &mut Vec::new())
+                .unwrap_err()
+                .reason(),
             "gzip_corrupt"
         );
     }

@@ -75,12 +75,11 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
         );
     }
     for name in RANDOM_IDS {
-        props = props
-            .set_column_encoding(column(name), Encoding::DELTA_LENGTH_BYTE_ARRAY)
-            .set_column_statistics_enabled(column(name), EnabledStatistics::None);
+        props = props.set_column_encoding(column(name), Encoding::DELTA_LENGTH_BYTE_ARRAY);
     }
-    // Min/max of free-form JSON prunes nothing; without it no long texts go into the page index.
-    for name in JSON_TEXT.iter().chain(&["_extra"]) {
+    // Min/max of random ids or free-form JSON prunes nothing; without it no long texts go into the
+    // page index.
+    for name in RANDOM_IDS.iter().chain(JSON_TEXT).chain(&["_extra"]) {
         props = props.set_column_statistics_enabled(column(name), EnabledStatistics::None);
     }
     // Sorted columns: deltas are tiny.
