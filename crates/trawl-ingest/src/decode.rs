@@ -29,16 +29,36 @@ use crate::partition::{Day, EventTime, PartitionKey};
 fn lookup(fields: &[FieldSpec], key: &str, from: usize) -> Option<(usize, bool)> {
     let from = from.min(fields.len());
     let (tail, head) = (&fields[from..], &fields[..from]);
-    if let Some(i) = tail.iter().position(|f| f.key == key) {
+    if let Some(i) = tail.iter().position(|f| same_key(f.key, key)) {
         return Some((from + i, true));
     }
-    if let Some(i) = head.iter().position(|f| f.key == key) {
+    if let Some(i) = head.iter().position(|f| same_key(f.key, key)) {
         return Some((i, true));
     }
     fields
         .iter()
         .position(|f| f.key.eq_ignore_ascii_case(key))
         .map(|i| (i, false))
+}
+
+/// `a == b` for short keys, compared in two overlapping words instead of a call to `memcmp`
+/// (CloudTrail keys are 2 to 30 bytes; that call was 1 % of ingest).
+#[inline]
+fn same_key(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    match n {
+        0..8 => a == b,
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => {
+            (0..n - 8).step_by(8).all(|at| word(a, at) == word(b, at))
+                && word(a, n - 8) == word(b, n - 8)
+        }
+    }
 }
 
 /// A column under construction.
@@ -522,6 +542,24 @@ mod tests {
             })
             .collect();
         (b.finish().0, outcomes)
+    }
+
+    #[test]
+    fn same_key_agrees_with_string_equality() {
+        let base = "userIdentity.sessionContext.attributes";
+        for len in 0..=base.len() {
+            let a = &base[..len];
+            assert!(same_key(a, a));
+            for at in 0..len {
+                let mut b = a.as_bytes().to_vec();
+                b[at] ^= 0x20;
+                let b = String::from_utf8(b).unwrap();
+                assert_eq!(same_key(a, &b), a == b, "{a:?} against {b:?}");
+            }
+            if len > 0 {
+                assert!(!same_key(a, &base[..len - 1]));
+            }
+        }
     }
 
     fn text(batch: &RecordBatch, column: &str, row: usize) -> Option<String> {

@@ -1,5 +1,6 @@
 //! Integration tests of the ingest crate: the real corpus, round trips, generated data.
 
+mod bloom_filters;
 mod real_corpus;
 mod sort_order;
 
