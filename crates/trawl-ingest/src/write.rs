@@ -98,8 +98,9 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
 
 /// The writer properties for a file of `rows` rows: [`PROPERTIES`] with bloom filters sized for
 /// at most that many distinct values per row group. parquet-rs otherwise sizes each filter for
-/// 1 M values (1 MB, zeroed, then folded down after writing): on 1 M events in 84 files, that was
-/// 500 MB of memory touched and an insert pattern that missed the cache, for the same final filters.
+/// 1 Mi values (2 MiB at this false-positive rate, zeroed, then folded down after writing): on 1 M
+/// events in 84 files, about 1 GB of memory touched and inserts that missed the cache, for stored
+/// filters of the same size (the lake changed by 1 KB).
 fn properties(rows: usize) -> WriterProperties {
     let distinct = rows.clamp(1, ROW_GROUP_ROWS) as u64;
     let mut props = PROPERTIES.clone().into_builder();

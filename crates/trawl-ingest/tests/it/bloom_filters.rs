@@ -1,6 +1,6 @@
 //! The lookup columns carry bloom filters sized for their files: every stored value is found, a
-//! value that is not there is turned away at about the configured 1 % false-positive rate, and a
-//! small file does not carry a filter built for a million values.
+//! value that is not there is turned away at about the configured 1 % false-positive rate (a filter
+//! sized for too few values would let far more through), and a small file stores a small filter.
 
 use std::fs::File;
 
@@ -54,7 +54,7 @@ fn eventid_bloom_filters_find_every_id_and_turn_away_others() {
             .get_column_bloom_filter(column)
             .unwrap_or_else(|| panic!("{} has no eventid bloom filter", path.display()));
         let rows = metadata.row_group(0).num_rows() as usize;
-        // 32-byte blocks; a filter sized for 1 M values would have 32 Ki of them.
+        // 32-byte blocks: at most 4 bytes per row (about 1.2 at 1 %, rounded up to a power of two).
         assert!(
             bloom.num_blocks() * 32 <= rows * 4,
             "{}: {} blocks for {rows} rows",
