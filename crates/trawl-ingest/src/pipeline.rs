@@ -477,6 +477,20 @@ fn split_by_partition(
     if keys.len() == 1 {
         return vec![(keys.remove(0), batch)];
     }
+    // Rows come in event-time order, so a file that crosses midnight usually holds one run of
+    // rows per partition: those runs are sliced out without copying a column. (The router then
+    // counts the whole batch's memory for each slice: an over-count, on the safe side.)
+    if rows.chunk_by(|a, b| a == b).count() == keys.len() {
+        let mut offset = 0;
+        return rows
+            .chunk_by(|a, b| a == b)
+            .map(|run| {
+                let part = batch.slice(offset, run.len());
+                offset += run.len();
+                (keys[run[0] as usize].clone(), part)
+            })
+            .collect();
+    }
     let mut groups: Vec<Vec<u32>> = vec![Vec::new(); keys.len()];
     for (row, &key) in rows.iter().enumerate() {
         groups[key as usize].push(row as u32);
@@ -678,4 +692,70 @@ fn run_id() -> String {
         stamp.format("%Y%m%dT%H%M%SZ"),
         now.subsec_nanos() ^ std::process::id()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::AsArray;
+
+    /// The partition parts of records given as `(recipientAccountId, eventTime)`, in this order:
+    /// each part's folder, its rows' `eventtime`s, and the address of their text buffer (parts
+    /// sliced from one batch share it).
+    fn parts(records: &[(&str, &str)]) -> Vec<(String, Vec<String>, usize)> {
+        let text = records
+            .iter()
+            .map(|(account, time)| {
+                format!(
+                    r#"{{"eventTime":"{time}","awsRegion":"r","recipientAccountId":"{account}"}}"#
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let text = format!("[{text}]");
+        let Ok(Content::Records(records)) = container::split(text.as_bytes()) else {
+            panic!("records")
+        };
+        let mut builder = BatchBuilder::new();
+        for (i, record) in records.iter().enumerate() {
+            builder.append(record, "s3://b/k", i, (&None, &None));
+        }
+        let (batch, partitions) = builder.finish();
+        split_by_partition(batch, partitions)
+            .into_iter()
+            .map(|(key, part)| {
+                let times = part.column_by_name("eventtime").unwrap().as_string::<i32>();
+                let texts = times.iter().map(|t| t.unwrap().to_string()).collect();
+                (key.folder(), texts, times.values().as_ptr() as usize)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn runs_of_rows_become_slices_and_scattered_rows_are_gathered() {
+        let (d1, d2, d3) = (
+            "2024-05-01T23:59:59Z",
+            "2024-05-02T00:00:00Z",
+            "2024-05-02T00:00:01Z",
+        );
+        let crossing_midnight = parts(&[("1", d1), ("1", d2), ("1", d3)]);
+        assert_eq!(crossing_midnight.len(), 2);
+        assert_eq!(crossing_midnight[0].1, [d1]);
+        assert_eq!(crossing_midnight[1].1, [d2, d3]);
+        assert_eq!(
+            crossing_midnight[0].2, crossing_midnight[1].2,
+            "slices of one batch"
+        );
+        assert_ne!(crossing_midnight[0].0, crossing_midnight[1].0);
+
+        let interleaved = parts(&[("1", d2), ("2", d2), ("1", d3)]);
+        assert_eq!(interleaved.len(), 2);
+        assert_eq!(interleaved[0].1, [d2, d3]);
+        assert_eq!(interleaved[1].1, [d2]);
+        assert_ne!(
+            interleaved[0].2, interleaved[1].2,
+            "gathered into new batches"
+        );
+        assert!(interleaved[0].0.starts_with("1/"), "{:?}", interleaved[0].0);
+    }
 }
