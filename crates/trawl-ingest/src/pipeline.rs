@@ -473,17 +473,15 @@ fn split_by_partition(
     batch: RecordBatch,
     partitions: RowPartitions,
 ) -> Vec<(PartitionKey, RecordBatch)> {
-    let RowPartitions { mut keys, rows } = partitions;
-    if keys.len() == 1 {
-        return vec![(keys.remove(0), batch)];
-    }
-    // Rows come in event-time order, so a file that crosses midnight usually holds one run of
-    // rows per partition: those runs are sliced out without copying a column. (The router then
+    let RowPartitions { keys, rows } = partitions;
+    // Rows come in event-time order, so a file's rows usually form one run per partition (two
+    // when it crosses midnight): runs are sliced out without copying a column. (The router then
     // counts the whole batch's memory for each slice: an over-count, on the safe side.)
-    if rows.chunk_by(|a, b| a == b).count() == keys.len() {
+    let runs: Vec<&[u32]> = rows.chunk_by(|a, b| a == b).collect();
+    if runs.len() == keys.len() {
         let mut offset = 0;
-        return rows
-            .chunk_by(|a, b| a == b)
+        return runs
+            .into_iter()
             .map(|run| {
                 let part = batch.slice(offset, run.len());
                 offset += run.len();

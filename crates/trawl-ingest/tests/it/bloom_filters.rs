@@ -11,21 +11,11 @@ use parquet::file::reader::FileReader;
 use parquet::file::serialized_reader::{ReadOptionsBuilder, SerializedFileReader};
 use trawl_ingest::Lake;
 
-use crate::ingest_into;
+use crate::{generated_trails, ingest_into};
 
 #[test]
 fn eventid_bloom_filters_find_every_id_and_turn_away_others() {
-    let trails = tempfile::tempdir().unwrap();
-    trawl_gen::generate(
-        &trawl_gen::GenConfig {
-            records: 20_000,
-            seed: 5,
-            days: 2,
-            ..trawl_gen::GenConfig::default()
-        },
-        trails.path(),
-    )
-    .unwrap();
+    let trails = generated_trails(20_000, 5);
     let lake = tempfile::tempdir().unwrap();
     ingest_into(lake.path(), &[trails.path()]);
 

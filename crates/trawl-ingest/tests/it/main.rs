@@ -22,6 +22,22 @@ pub fn ingest_into(lake: &Path, sources: &[&Path]) -> IngestSummary {
     .expect("ingest runs")
 }
 
+/// A folder of `records` generated events over two days, in CloudTrail's delivery layout.
+pub fn generated_trails(records: u64, seed: u64) -> tempfile::TempDir {
+    let trails = tempfile::tempdir().unwrap();
+    trawl_gen::generate(
+        &trawl_gen::GenConfig {
+            records,
+            seed,
+            days: 2,
+            ..trawl_gen::GenConfig::default()
+        },
+        trails.path(),
+    )
+    .unwrap();
+    trails
+}
+
 /// Every exported record, parsed.
 pub fn exported(lake: &Path) -> Vec<Value> {
     let mut out = Vec::new();

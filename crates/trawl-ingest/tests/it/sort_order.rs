@@ -9,7 +9,7 @@ use arrow::datatypes::TimestampMillisecondType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use trawl_ingest::Lake;
 
-use crate::{ingest_into, walk};
+use crate::{generated_trails, ingest_into, walk};
 
 /// Asserts that the rows of every data file of `lake` are in event-time order: by `_event_ts`,
 /// then by `eventtime` text, NULLs last. Returns the number of rows checked.
@@ -53,17 +53,7 @@ fn assert_files_sorted(lake: &Path) -> usize {
 
 #[test]
 fn generated_lake_files_are_sorted_after_flushes_and_compaction() {
-    let trails = tempfile::tempdir().unwrap();
-    trawl_gen::generate(
-        &trawl_gen::GenConfig {
-            records: 30_000,
-            seed: 11,
-            days: 2,
-            ..trawl_gen::GenConfig::default()
-        },
-        trails.path(),
-    )
-    .unwrap();
+    let trails = generated_trails(30_000, 11);
     let lake = tempfile::tempdir().unwrap();
     // Two runs over halves of the files, so the second compacts into files of the first.
     let mut files: Vec<_> = walk(trails.path());
