@@ -19,7 +19,7 @@ use arrow::record_batch::RecordBatch;
 use trawl_schema::{FieldSpec, Kind, RECORD_FIELDS, data_type, lake_schema, map_entries_field};
 
 use crate::container::Record;
-use crate::json::{self, Kind as Json, Value};
+use crate::json::{self, Kind as Json, Scanner, SyntaxError, Value};
 use crate::partition::{Day, EventTime, PartitionKey};
 
 /// Finds the field a key maps to: `(index, spelt exactly as CloudTrail does)`.
@@ -99,36 +99,43 @@ impl StructBuilder {
         self.nulls.append_null();
     }
 
-    /// Appends an object; returns whether the typed fields reproduce it exactly.
-    fn append_object(&mut self, object: Value<'_>) -> bool {
+    /// Appends the object at the scanner; returns whether the typed fields reproduce it exactly.
+    /// Nested objects and arrays are read in the same pass, not skipped and then scanned again.
+    fn scan_object(&mut self, s: &mut Scanner<'_>) -> Result<bool, SyntaxError> {
         let mut seen = 0u64;
         let mut exact = true;
         let mut next = 0;
-        json::for_each_member(object, |key, value| match lookup(self.fields, &key, next) {
-            Some((i, _)) if seen & (1 << i) != 0 => exact = false,
-            Some((i, spelt_exactly)) => {
-                next = i + 1;
-                seen |= 1 << i;
-                exact &= spelt_exactly & self.children[i].append(value);
+        s.object(|s, key| {
+            match lookup(self.fields, &key, next) {
+                Some((i, spelt_exactly)) if seen & (1 << i) == 0 => {
+                    next = i + 1;
+                    seen |= 1 << i;
+                    exact &= spelt_exactly & self.children[i].scan(s)?;
+                }
+                _ => {
+                    s.value()?;
+                    exact = false;
+                }
             }
-            None => exact = false,
-        });
+            Ok(())
+        })?;
         for (i, child) in self.children.iter_mut().enumerate() {
             if seen & (1 << i) == 0 {
                 child.append_null();
             }
         }
         self.nulls.append_non_null();
-        exact
+        Ok(exact)
     }
 
-    fn append(&mut self, value: Value<'_>) -> bool {
-        if value.kind == Json::Object {
-            self.append_object(value)
-        } else {
-            self.append_null();
-            false
+    /// Appends the value at the scanner: an object, else NULL.
+    fn scan(&mut self, s: &mut Scanner<'_>) -> Result<bool, SyntaxError> {
+        if s.peek() == Some(b'{') {
+            return self.scan_object(s);
         }
+        s.value()?;
+        self.append_null();
+        Ok(false)
     }
 
     fn finish(&mut self) -> StructArray {
@@ -174,6 +181,35 @@ impl Builder {
         }
     }
 
+    /// Appends the value at the scanner (see [`Builder::append`]); nested objects and arrays of a
+    /// struct or list are read as they are scanned.
+    fn scan(&mut self, s: &mut Scanner<'_>) -> Result<bool, SyntaxError> {
+        match (self, s.peek()) {
+            (Builder::Struct(item), _) => item.scan(s),
+            (
+                Builder::List {
+                    item,
+                    offsets,
+                    nulls,
+                    ..
+                },
+                Some(b'['),
+            ) => {
+                let mut exact = true;
+                let mut count = 0;
+                s.array(|s| {
+                    exact &= item.scan(s)?;
+                    count += 1;
+                    Ok(())
+                })?;
+                offsets.push(offsets.last().unwrap_or(&0) + count);
+                nulls.append_non_null();
+                Ok(exact)
+            }
+            (builder, _) => Ok(builder.append(s.value()?)),
+        }
+    }
+
     /// Appends one JSON value; returns whether export can reproduce it exactly from the column.
     fn append(&mut self, value: Value<'_>) -> bool {
         match self {
@@ -199,26 +235,17 @@ impl Builder {
                     *kind == Kind::Json
                 }
             },
-            Builder::Struct(s) => s.append(value),
-            Builder::List {
-                item,
-                offsets,
-                nulls,
-                ..
-            } => {
-                if value.kind != Json::Array {
-                    self.append_null();
-                    return false;
-                }
-                let mut exact = true;
-                let mut count = 0;
-                json::for_each_element(value, |element| {
-                    exact &= item.append(element);
-                    count += 1;
-                });
-                offsets.push(offsets.last().unwrap_or(&0) + count);
-                nulls.append_non_null();
-                exact
+            Builder::Struct(_) if value.kind == Json::Object => {
+                // The container pass validated the text, so the scan cannot fail.
+                self.scan(&mut Scanner::new(value.text)).unwrap_or(false)
+            }
+            Builder::List { .. } if value.kind == Json::Array => {
+                // The container pass validated the text, so the scan cannot fail.
+                self.scan(&mut Scanner::new(value.text)).unwrap_or(false)
+            }
+            Builder::Struct(_) | Builder::List { .. } => {
+                self.append_null();
+                false
             }
             Builder::Map {
                 keys,
@@ -624,6 +651,68 @@ mod tests {
         );
         assert_eq!(text(&batch, "date_partition", 0), None);
         assert_eq!(text(&batch, "eventtime", 0).unwrap(), "2024-05-01 10:00:00");
+    }
+
+    #[test]
+    fn nested_structs_and_lists_are_read_in_one_pass() {
+        let exact = r#"{"userIdentity":{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"arn":"arn:r","userName":"r"},"attributes":{"mfaAuthenticated":"true"}}},"resources":[{"ARN":"arn:a","type":"T"},{"accountId":"1"}],"tlsDetails":{"tlsVersion":"TLSv1.3"}}"#;
+        let odd = [
+            // A repeated key deep inside, an unknown one, and an array where an object belongs.
+            r#"{"userIdentity":{"sessionContext":{"sessionIssuer":{"arn":"arn:r","arn":"arn:s","x":[{"y":1}]},"attributes":[1]}}}"#,
+            // A list element that is not an object, and a list that is an object.
+            r#"{"resources":[{"ARN":"arn:a"},"arn:b",{"ARN":"arn:c","extra":{}}],"tlsDetails":[]}"#,
+            r#"{"resources":{"ARN":"arn:a"}}"#,
+        ];
+        let records: Vec<&str> = std::iter::once(exact).chain(odd).collect();
+        let (batch, outcomes) = decode(&records);
+        let exactness: Vec<bool> = outcomes
+            .iter()
+            .map(|o| matches!(o, Decoded::Row { exact: true, .. }))
+            .collect();
+        assert_eq!(exactness, [true, false, false, false]);
+        let ui = batch.column_by_name("useridentity").unwrap().as_struct();
+        let sc = ui.column_by_name("sessioncontext").unwrap().as_struct();
+        let issuer = sc.column_by_name("sessionissuer").unwrap().as_struct();
+        let arn = issuer.column_by_name("arn").unwrap().as_string::<i32>();
+        assert_eq!((arn.value(0), arn.value(1)), ("arn:r", "arn:r"));
+        assert!(sc.column_by_name("attributes").unwrap().is_null(1));
+        assert!(ui.column_by_name("type").unwrap().is_null(1));
+        let resources = batch.column_by_name("resources").unwrap().as_list::<i32>();
+        let lengths: Vec<usize> = (0..4)
+            .map(|r| {
+                resources
+                    .is_valid(r)
+                    .then(|| resources.value(r).len())
+                    .unwrap_or(0)
+            })
+            .collect();
+        assert_eq!(lengths, [2, 0, 3, 0]);
+        assert!(resources.is_null(3));
+        let items = resources.values().as_struct();
+        let item_arn = items.column_by_name("arn").unwrap().as_string::<i32>();
+        let arns: Vec<Option<&str>> = (0..items.len())
+            .map(|i| item_arn.is_valid(i).then(|| item_arn.value(i)))
+            .collect();
+        assert_eq!(
+            arns,
+            [Some("arn:a"), None, Some("arn:a"), None, Some("arn:c")]
+        );
+        assert!(batch.column_by_name("tlsdetails").unwrap().is_null(2));
+        for (row, keys) in [
+            (1, "userIdentity"),
+            (2, "resources,tlsDetails"),
+            (3, "resources"),
+        ] {
+            let extra: serde_json::Value =
+                serde_json::from_str(&text(&batch, "_extra", row).unwrap()).unwrap();
+            let noted: Vec<&str> = extra
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(noted.join(","), keys, "row {row}");
+        }
     }
 
     #[test]

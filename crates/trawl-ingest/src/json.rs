@@ -323,14 +323,6 @@ pub fn for_each_member<'a>(object: Value<'a>, mut f: impl FnMut(Cow<'a, str>, Va
     });
 }
 
-/// Calls `f` with each element of an array value, in order (see [`for_each_member`]).
-pub fn for_each_element<'a>(array: Value<'a>, mut f: impl FnMut(Value<'a>)) {
-    let _ = Scanner::new(array.text).array(|s| {
-        f(s.value()?);
-        Ok(())
-    });
-}
-
 /// The members of an object given as text; `None` when the text is not one JSON object.
 pub fn members(text: &str) -> Option<Vec<Member<'_>>> {
     let mut scanner = Scanner::new(text);
