@@ -40,6 +40,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=7, help="generator seed [%(default)s]")
     p.add_argument("--reps", type=int, help="repetitions per query on the lake [5; --quick 1]")
     p.add_argument("--ingest-reps", type=int, help="repetitions per ingest job [3; --quick 1]")
+    p.add_argument(
+        "--cooldown",
+        type=float,
+        help="idle seconds before every ingest run, so none starts under the previous one's load [20; --quick 0]",
+    )
     p.add_argument("--raw-reps", type=int, help="repetitions per DuckDB query on the raw json.gz, 0 to skip [1]")
     p.add_argument(
         "--threads", type=int, default=os.cpu_count() or 2, help="DuckDB threads; trawl uses every core [%(default)s]"
@@ -67,6 +72,7 @@ def main(argv: list[str]) -> int:
     records = args.records or (20_000 if args.quick else 10_000_000 if args.ten_m else 1_000_000)
     reps = args.reps or (1 if args.quick else 5)
     ingest_reps = args.ingest_reps or (1 if args.quick else 3)
+    cooldown = args.cooldown if args.cooldown is not None else (0.0 if args.quick else 20.0)
     raw_reps = 1 if args.raw_reps is None else args.raw_reps
     work = args.work / mode
     out_dir = args.out or (work if args.quick else tools.BENCHES)
@@ -98,7 +104,9 @@ def main(argv: list[str]) -> int:
     print("measuring start-up overhead …", flush=True)
     overhead = stages.overhead(trawl, duck, args.threads)
     print("ingest …", flush=True)
-    ingest_cells, lake = stages.ingest(trawl, duck, corpus, work, ingest_reps, args.threads, args.timeout)
+    ingest_cells, lake = stages.ingest(
+        trawl, duck, corpus, work, ingest_reps, cooldown, args.threads, args.timeout
+    )
     if corpus.events is None:
         corpus.events = counted_events(ingest_cells)
     print("inflate limit …", flush=True)
@@ -120,6 +128,7 @@ def main(argv: list[str]) -> int:
         "mode": mode,
         "reps": reps,
         "ingest_reps": ingest_reps,
+        "cooldown_s": cooldown,
         "raw_reps": raw_reps,
         "threads": args.threads,
         "machine": tools.machine(),

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import statistics
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,11 +59,22 @@ def overhead(trawl: Tool, duck: Tool, threads: int, reps: int = 5) -> dict[str, 
 
 
 def ingest(
-    trawl: Tool, duck: Tool, corpus: Corpus, work: Path, reps: int, threads: int, timeout: float
+    trawl: Tool,
+    duck: Tool,
+    corpus: Corpus,
+    work: Path,
+    reps: int,
+    cooldown: float,
+    threads: int,
+    timeout: float,
 ) -> tuple[dict[str, Cell], Path]:
     """Ingest the corpus with trawl, DuckDB typed and DuckDB auto-detected, alternating the order.
 
-    Every repetition starts from an empty output. Returns the cells and trawl's lake (the last run's).
+    Every repetition starts from an empty output, after ``cooldown`` idle seconds: on a shared
+    2-core VM a job that starts right after another's sustained load runs slower (trawl's ingest
+    took 3.9 s after a pause and 4.8-5.1 s right after DuckDB's 37 s typed read, same binary), so
+    without the pause a job's time would depend on which job ran before it. Returns the cells and
+    trawl's lake (the last run's).
     """
     lake = work / "lake"
     duck_dir = work / "duckdb"
@@ -114,6 +126,7 @@ def ingest(
         for name, job in jobs if rep % 2 == 0 else list(reversed(jobs)):
             if cells[name].runnable:
                 print(f"  ingest {name} (run {rep + 1}/{reps}) …", flush=True)
+                time.sleep(cooldown)
                 job()
     if cells["trawl"].ok():
         cells["trawl"].extra.update(lake_size(trawl, lake))
