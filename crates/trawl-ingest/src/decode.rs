@@ -235,17 +235,17 @@ impl Builder {
                     *kind == Kind::Json
                 }
             },
-            Builder::Struct(_) if value.kind == Json::Object => {
-                // The container pass validated the text, so the scan cannot fail.
-                self.scan(&mut Scanner::new(value.text)).unwrap_or(false)
-            }
-            Builder::List { .. } if value.kind == Json::Array => {
-                // The container pass validated the text, so the scan cannot fail.
-                self.scan(&mut Scanner::new(value.text)).unwrap_or(false)
-            }
             Builder::Struct(_) | Builder::List { .. } => {
-                self.append_null();
-                false
+                let expected = match self {
+                    Builder::Struct(_) => Json::Object,
+                    _ => Json::Array,
+                };
+                if value.kind != expected {
+                    self.append_null();
+                    return false;
+                }
+                // The container pass validated the text, so the scan cannot fail.
+                self.scan(&mut Scanner::new(value.text)).unwrap_or(false)
             }
             Builder::Map {
                 keys,
