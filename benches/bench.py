@@ -73,6 +73,9 @@ def main(argv: list[str]) -> int:
     reps = args.reps or (1 if args.quick else 5)
     ingest_reps = args.ingest_reps or (1 if args.quick else 3)
     cooldown = args.cooldown if args.cooldown is not None else (0.0 if args.quick else 20.0)
+    if cooldown < 0:
+        print(f"error: --cooldown {cooldown:g} is negative; give the idle seconds, e.g. 20", file=sys.stderr)
+        return 2
     raw_reps = 1 if args.raw_reps is None else args.raw_reps
     work = args.work / mode
     out_dir = args.out or (work if args.quick else tools.BENCHES)

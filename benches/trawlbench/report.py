@@ -317,9 +317,8 @@ def markdown(results: dict) -> str:
         "- Every job is a child process; wall time is spawn to exit, peak RSS is the child's own `ru_maxrss` "
         "(`os.wait4`). The page cache is warm (the corpus is read once before any timing).",
         "- Ingest and query jobs alternate their order from one repetition to the next; figures are medians. "
-        "Each ingest run starts after an idle pause (`--cooldown`), so that none inherits the previous "
-        "job's load: on these shared VMs the same trawl binary took 3.9 s after a pause and 4.8-5.1 s "
-        "right after DuckDB's 37 s typed read.",
+        f"Each ingest run starts after {results.get('cooldown_s', 0):g} s idle (`--cooldown`), so that none "
+        "inherits the previous job's load, which slows the next job on a shared VM.",
         "- DuckDB's typed read uses the Athena-like schema in `benches/trawlbench/duckdb_sql.py` (JSON for "
         "the free-form objects, cast to VARCHAR); the auto-detected read is the common blog recipe "
         "(`unnest(Records)` of an inferred schema, whose types drift).",
