@@ -29,6 +29,7 @@ const BLOOM_COLUMNS: &[&[&str]] = &[
 /// High-cardinality columns: a dictionary attempt only costs time before it falls back.
 const NO_DICTIONARY: &[&str] = &[
     "eventid",
+    "eventtime",
     "requestid",
     "responseelements",
     "additionaleventdata",
@@ -106,8 +107,6 @@ static PROPERTIES: LazyLock<WriterProperties> = LazyLock::new(|| {
     for name in STATISTICS_COLUMNS {
         props = props.set_column_statistics_enabled(column(name), EnabledStatistics::Page);
     }
-    // Event times are nearly all distinct: a dictionary would only cost time.
-    props = props.set_column_dictionary_enabled(column("eventtime"), false);
     // Sorted numbers: deltas are tiny.
     for name in ["_event_ts", "_source_index"] {
         props = props
