@@ -152,17 +152,7 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
         for _ in 0..threads {
             let tx = tx.clone();
             let (run, to_read, next) = (&run, &to_read, &next);
-            scope.spawn(move || {
-                let mut inflated = Vec::new();
-                while let Some((object, key)) = to_read.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    if tx.send(read_one(run, object, key, &mut inflated)).is_err() {
-                        break;
-                    }
-                    if inflated.capacity() > KEPT_INFLATE_BUFFER {
-                        inflated = Vec::new();
-                    }
-                }
-            });
+            scope.spawn(move || reader(run, to_read, next, tx));
         }
         drop(tx);
         let (job_tx, job_rx) = sync_channel::<FlushJob>(1);
@@ -212,6 +202,43 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
     }
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// A reader thread: claims objects in turn, checks and decodes each, and sends the outcomes to the
+/// router. It keeps its next object's read in flight while it decodes the current one, so decoding
+/// does not wait on the store.
+fn reader(
+    run: &Run,
+    to_read: &[(SourceObject, KeyInfo)],
+    next: &AtomicUsize,
+    tx: SyncSender<FileOutcome>,
+) {
+    let claim = || {
+        let (object, key) = to_read.get(next.fetch_add(1, Ordering::Relaxed))?;
+        let (sources, location) = (run.sources.clone(), object.clone());
+        let read = run
+            .runtime
+            .spawn(async move { sources.read(&location).await });
+        Some((object, key, read))
+    };
+    let mut inflated = Vec::new();
+    let mut pending = claim();
+    while let Some((object, key, read)) = pending.take() {
+        pending = claim();
+        let bytes = run
+            .runtime
+            .block_on(read)
+            .unwrap_or_else(|e| Err(e.to_string()));
+        if tx
+            .send(read_one(run, object, key, bytes, &mut inflated))
+            .is_err()
+        {
+            break;
+        }
+        if inflated.capacity() > KEPT_INFLATE_BUFFER {
+            inflated = Vec::new();
+        }
+    }
 }
 
 /// The router: collects decoded rows into per-partition buffers and hands full or least recently
@@ -322,11 +349,13 @@ fn write_job(run: &Run, job: FlushJob) -> Result<(DataFile, String), Error> {
     Ok((file, staged))
 }
 
-/// Reads, checks and decodes one source object; `inflated` is the reader's buffer for its text.
+/// Checks and decodes one source object from its `bytes` as read; `inflated` is the reader's buffer
+/// for its text.
 fn read_one(
     run: &Run,
     object: &SourceObject,
     key: &KeyInfo,
+    bytes: Result<bytes::Bytes, String>,
     inflated: &mut Vec<u8>,
 ) -> FileOutcome {
     let path = object.display_path();
@@ -340,7 +369,7 @@ fn read_one(
         rows_with_extra: 0,
         bytes: object.size,
     };
-    let bytes = match run.runtime.block_on(run.sources.read(object)) {
+    let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(reason) => {
             outcome.quarantine.push(QuarantineEntry {
