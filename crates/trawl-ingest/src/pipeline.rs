@@ -785,4 +785,69 @@ mod tests {
         );
         assert!(interleaved[0].0.starts_with("1/"), "{:?}", interleaved[0].0);
     }
+
+    #[test]
+    fn readers_decode_every_object_and_quarantine_one_that_cannot_be_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let record =
+            |id: &str| format!(r#"{{"eventID":"{id}","eventTime":"2024-05-01T00:00:00Z"}}"#);
+        let mut to_read = Vec::new();
+        for (name, text) in [
+            (
+                "a.json",
+                Some(format!(
+                    r#"{{"Records":[{},{}]}}"#,
+                    record("1"),
+                    record("2")
+                )),
+            ),
+            ("gone.json", None),
+            (
+                "b.json",
+                Some(format!(r#"{{"Records":[{}]}}"#, record("3"))),
+            ),
+        ] {
+            let path = dir.path().join(name);
+            if let Some(text) = &text {
+                std::fs::write(&path, text).expect("writes");
+            }
+            let object = SourceObject {
+                location: object_store::path::Path::from_absolute_path(&path).expect("a path"),
+                size: text.map_or(0, |t| t.len() as u64),
+            };
+            let key = object.key();
+            to_read.push((object, key));
+        }
+        let run = Run {
+            id: "test".into(),
+            root: dir.path(),
+            sources: Sources::default(),
+            runtime: tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("a runtime"),
+            claimed: Mutex::default(),
+        };
+        let (tx, rx) = sync_channel(1);
+        let outcomes = std::thread::scope(|scope| {
+            let (run, to_read) = (&run, &to_read);
+            scope.spawn(move || reader(run, to_read, &AtomicUsize::new(0), tx));
+            rx.into_iter().collect::<Vec<_>>()
+        });
+        let records: Vec<u64> = outcomes.iter().map(|o| o.records).collect();
+        assert_eq!(records, [2, 0, 1], "in claim order");
+        let gone = &outcomes[1];
+        assert_eq!(gone.quarantine.len(), 1);
+        assert_eq!(gone.quarantine[0].reason, "unreadable");
+        assert!(
+            gone.quarantine[0].detail.contains("gone.json"),
+            "{}",
+            gone.quarantine[0].detail
+        );
+        assert_eq!(
+            gone.entry.as_ref().map(|e| e.kind),
+            Some(SourceKind::Quarantined)
+        );
+    }
 }
