@@ -14,9 +14,9 @@ use arrow::array::{
     TimestampMillisecondBuilder,
 };
 use arrow::buffer::OffsetBuffer;
-use arrow::datatypes::{DataType, FieldRef};
+use arrow::datatypes::{DataType, Fields};
 use arrow::record_batch::RecordBatch;
-use trawl_schema::{FieldSpec, Kind, RECORD_FIELDS, data_type, lake_schema, map_entries_field};
+use trawl_schema::{FieldSpec, Kind, RECORD_FIELDS, lake_schema};
 
 use crate::container::Record;
 use crate::json::{self, Kind as Json, Scanner, SyntaxError, Value};
@@ -72,7 +72,6 @@ enum Builder {
         item: StructBuilder,
         offsets: Vec<i32>,
         nulls: NullBufferBuilder,
-        field: FieldRef,
     },
     Map {
         keys: StringBuilder,
@@ -161,11 +160,13 @@ impl StructBuilder {
         Ok(false)
     }
 
-    fn finish(&mut self, rows: usize) -> StructArray {
+    /// The struct's `rows` rows as an array of these `fields` (the lake schema's).
+    fn finish(&mut self, rows: usize, fields: &Fields) -> StructArray {
         self.pad(rows);
-        let fields = trawl_schema::struct_fields(self.fields);
-        let children = self.children.iter_mut().map(|c| c.finish(rows)).collect();
-        StructArray::new(fields, children, self.nulls.finish())
+        let children = (self.children.iter_mut().zip(fields))
+            .map(|(c, f)| c.finish(rows, f.data_type()))
+            .collect();
+        StructArray::new(fields.clone(), children, self.nulls.finish())
     }
 }
 
@@ -174,17 +175,11 @@ impl Builder {
         match kind {
             Kind::Text | Kind::Bool | Kind::Json => Builder::Text(kind, StringBuilder::new()),
             Kind::Struct(fields) => Builder::Struct(StructBuilder::new(fields)),
-            Kind::List(fields) => {
-                let DataType::List(field) = data_type(kind) else {
-                    unreachable!("list kind")
-                };
-                Builder::List {
-                    item: StructBuilder::new(fields),
-                    offsets: vec![0],
-                    nulls: NullBufferBuilder::new(0),
-                    field,
-                }
-            }
+            Kind::List(fields) => Builder::List {
+                item: StructBuilder::new(fields),
+                offsets: vec![0],
+                nulls: NullBufferBuilder::new(0),
+            },
             Kind::Map => Builder::Map {
                 keys: StringBuilder::new(),
                 values: StringBuilder::new(),
@@ -313,49 +308,58 @@ impl Builder {
         }
     }
 
-    /// The column's `rows` rows as an array; the builder starts again empty.
-    fn finish(&mut self, rows: usize) -> ArrayRef {
+    /// The column's `rows` rows as an array of `data_type`, the column's type in the lake schema
+    /// (taken from there, not built again for every batch); the builder starts again empty.
+    fn finish(&mut self, rows: usize, data_type: &DataType) -> ArrayRef {
         self.pad(rows);
-        match self {
-            Builder::Text(_, b) => Arc::new(b.finish()),
-            Builder::Struct(s) => Arc::new(s.finish(rows)),
-            Builder::List {
-                item,
-                offsets,
-                nulls,
-                field,
-            } => {
+        match (self, data_type) {
+            (Builder::Text(_, b), _) => Arc::new(b.finish()),
+            (Builder::Struct(s), DataType::Struct(fields)) => Arc::new(s.finish(rows, fields)),
+            (
+                Builder::List {
+                    item,
+                    offsets,
+                    nulls,
+                },
+                DataType::List(field),
+            ) => {
+                let DataType::Struct(item_fields) = field.data_type() else {
+                    unreachable!("list items are structs in the lake schema")
+                };
                 let items = *offsets.last().unwrap_or(&0) as usize;
                 Arc::new(ListArray::new(
                     field.clone(),
                     OffsetBuffer::new(std::mem::replace(offsets, vec![0]).into()),
-                    Arc::new(item.finish(items)),
+                    Arc::new(item.finish(items, item_fields)),
                     nulls.finish(),
                 ))
             }
-            Builder::Map {
-                keys,
-                values,
-                offsets,
-                nulls,
-            } => {
-                let entries_field = map_entries_field();
-                let DataType::Struct(entry_fields) = entries_field.data_type().clone() else {
-                    unreachable!("map entries are a struct")
+            (
+                Builder::Map {
+                    keys,
+                    values,
+                    offsets,
+                    nulls,
+                },
+                DataType::Map(entries_field, sorted),
+            ) => {
+                let DataType::Struct(entry_fields) = entries_field.data_type() else {
+                    unreachable!("map entries are structs")
                 };
                 let entries = StructArray::new(
-                    entry_fields,
+                    entry_fields.clone(),
                     vec![Arc::new(keys.finish()), Arc::new(values.finish())],
                     None,
                 );
                 Arc::new(MapArray::new(
-                    Arc::new(entries_field),
+                    entries_field.clone(),
                     OffsetBuffer::new(std::mem::replace(offsets, vec![0]).into()),
                     entries,
                     nulls.finish(),
-                    false,
+                    *sorted,
                 ))
             }
+            (_, other) => unreachable!("a builder made from the lake schema, not {other}"),
         }
     }
 }
@@ -562,7 +566,10 @@ impl BatchBuilder {
     /// The rows appended so far as one batch with the lake schema, and each row's partition.
     pub fn finish(&mut self) -> (RecordBatch, RowPartitions) {
         let rows = self.rows.len();
-        let mut columns: Vec<ArrayRef> = self.columns.iter_mut().map(|c| c.finish(rows)).collect();
+        let schema = lake_schema();
+        let mut columns: Vec<ArrayRef> = (self.columns.iter_mut().zip(schema.fields()))
+            .map(|(c, f)| c.finish(rows, f.data_type()))
+            .collect();
         columns.push(Arc::new(self.extra.finish()));
         for p in &mut self.partitions {
             columns.push(Arc::new(p.finish()));
@@ -570,7 +577,7 @@ impl BatchBuilder {
         columns.push(Arc::new(self.event_ts.finish()));
         columns.push(Arc::new(self.source_path.finish()));
         columns.push(Arc::new(self.source_index.finish()));
-        let batch = RecordBatch::try_new(lake_schema(), columns)
+        let batch = RecordBatch::try_new(schema, columns)
             .expect("builders follow the lake schema by construction");
         let partitions = RowPartitions {
             keys: self.distinct.drain(..).map(|(key, _)| key).collect(),

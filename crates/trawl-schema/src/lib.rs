@@ -237,8 +237,8 @@ pub const PARTITION_COLUMNS: &[&str] = &[
     system::DATE_PARTITION,
 ];
 
-/// Arrow type of one record field.
-pub fn data_type(kind: Kind) -> DataType {
+/// Arrow type of one record field (as it appears in [`lake_schema`], which builds it once).
+fn data_type(kind: Kind) -> DataType {
     match kind {
         Kind::Text | Kind::Bool | Kind::Json => DataType::Utf8,
         Kind::Struct(fields) => DataType::Struct(struct_fields(fields)),
@@ -252,7 +252,7 @@ pub fn data_type(kind: Kind) -> DataType {
 }
 
 /// The entries field of the lake's `map<string,string>` columns.
-pub fn map_entries_field() -> Field {
+fn map_entries_field() -> Field {
     Field::new(
         "entries",
         DataType::Struct(Fields::from(vec![
@@ -264,7 +264,7 @@ pub fn map_entries_field() -> Field {
 }
 
 /// Arrow fields of a struct kind.
-pub fn struct_fields(fields: &[FieldSpec]) -> Fields {
+fn struct_fields(fields: &[FieldSpec]) -> Fields {
     fields
         .iter()
         .map(|f| Field::new(f.name, data_type(f.kind), true))
