@@ -91,14 +91,21 @@ fn pad_strings(b: &mut StringBuilder, rows: usize) {
     }
 }
 
-/// Appends NULLs to a list or map column (its offsets and validity) until it has `rows` rows.
-fn pad_offsets(offsets: &mut Vec<i32>, nulls: &mut NullBufferBuilder, rows: usize) {
+/// Appends NULL bits until `nulls` covers `rows` rows; returns how many it appended. (Appending
+/// none must not call arrow, which would allocate a bitmap for a column without NULLs.)
+fn pad_nulls(nulls: &mut NullBufferBuilder, rows: usize) -> usize {
     let missing = rows.saturating_sub(nulls.len());
     if missing > 0 {
-        let last = *offsets.last().unwrap_or(&0);
-        offsets.resize(offsets.len() + missing, last);
         nulls.append_n_nulls(missing);
     }
+    missing
+}
+
+/// Appends NULLs to a list or map column (its offsets and validity) until it has `rows` rows.
+fn pad_offsets(offsets: &mut Vec<i32>, nulls: &mut NullBufferBuilder, rows: usize) {
+    let missing = pad_nulls(nulls, rows);
+    let last = *offsets.last().unwrap_or(&0);
+    offsets.resize(offsets.len() + missing, last);
 }
 
 struct StructBuilder {
@@ -118,10 +125,7 @@ impl StructBuilder {
 
     /// Makes the struct NULL up to row `rows`; its children catch up when they next get a value.
     fn pad(&mut self, rows: usize) {
-        let missing = rows.saturating_sub(self.nulls.len());
-        if missing > 0 {
-            self.nulls.append_n_nulls(missing);
-        }
+        pad_nulls(&mut self.nulls, rows);
     }
 
     /// Appends the object at the scanner as row `row`; returns whether the typed fields reproduce
