@@ -54,7 +54,6 @@ struct Run<'a> {
     id: String,
     root: &'a Path,
     sources: Sources,
-    runtime: tokio::runtime::Runtime,
     claimed: Mutex<HashSet<String>>,
 }
 
@@ -65,16 +64,8 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
         path: options.lake.display().to_string(),
         reason: e.to_string(),
     })?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Lake {
-            path: root.display().to_string(),
-            reason: e.to_string(),
-        })?;
     let sources = Sources::default();
-    let objects = runtime.block_on(sources.list(&options.sources))?;
+    let objects = sources.list(&options.sources)?;
     let lake_prefix = format!("{}/", root.display());
 
     let mut summary = IngestSummary::default();
@@ -88,7 +79,6 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
         id: run_id(),
         root: &root,
         sources,
-        runtime,
         claimed: Mutex::new(
             lake.manifest()
                 .sources
@@ -204,31 +194,17 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
     Ok(summary)
 }
 
-/// A reader thread: claims objects in turn, checks and decodes each, and sends the outcomes to the
-/// router. It keeps its next object's read in flight while it decodes the current one, so decoding
-/// does not wait on the store.
+/// A reader thread: claims objects in turn, reads, checks and decodes each, and sends the outcomes
+/// to the router.
 fn reader(
     run: &Run,
     to_read: &[(SourceObject, KeyInfo)],
     next: &AtomicUsize,
     tx: SyncSender<FileOutcome>,
 ) {
-    let claim = || {
-        let (object, key) = to_read.get(next.fetch_add(1, Ordering::Relaxed))?;
-        let (sources, location) = (run.sources.clone(), object.clone());
-        let read = run
-            .runtime
-            .spawn(async move { sources.read(&location).await });
-        Some((object, key, read))
-    };
     let mut inflated = Vec::new();
-    let mut pending = claim();
-    while let Some((object, key, read)) = pending.take() {
-        pending = claim();
-        let bytes = run
-            .runtime
-            .block_on(read)
-            .unwrap_or_else(|e| Err(e.to_string()));
+    while let Some((object, key)) = to_read.get(next.fetch_add(1, Ordering::Relaxed)) {
+        let bytes = run.sources.read(object);
         if tx
             .send(read_one(run, object, key, bytes, &mut inflated))
             .is_err()
@@ -822,11 +798,6 @@ mod tests {
             id: "test".into(),
             root: dir.path(),
             sources: Sources::default(),
-            runtime: tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .expect("a runtime"),
             claimed: Mutex::default(),
         };
         let (tx, rx) = sync_channel(1);
