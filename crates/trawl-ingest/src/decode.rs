@@ -724,10 +724,11 @@ mod tests {
         let resources = batch.column_by_name("resources").unwrap().as_list::<i32>();
         let lengths: Vec<usize> = (0..4)
             .map(|r| {
-                resources
-                    .is_valid(r)
-                    .then(|| resources.value(r).len())
-                    .unwrap_or(0)
+                if resources.is_valid(r) {
+                    resources.value(r).len()
+                } else {
+                    0
+                }
             })
             .collect();
         assert_eq!(lengths, [2, 0, 3, 0]);
