@@ -86,7 +86,7 @@ impl KeyInfo {
 /// for every object; on 1 M events that made ingest take about 7 % longer (more thread wake-ups than
 /// objects, on 2 cores that are already busy). A store that needs a runtime (S3) would run these
 /// futures on one.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Sources {
     store: Arc<dyn ObjectStore>,
 }
