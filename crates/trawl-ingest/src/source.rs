@@ -81,11 +81,11 @@ impl KeyInfo {
 
 /// The store that holds the sources (the local file system for now).
 ///
-/// Its calls block: each runs on the calling thread, outside any tokio runtime, where object_store's
-/// local store lists and reads in place. Inside a runtime it hops to tokio's blocking pool and back
-/// for every object; on 1 M events that made ingest take about 7 % longer (more thread wake-ups than
-/// objects, on 2 cores that are already busy). A store that needs a runtime (S3) would run these
-/// futures on one.
+/// Its calls block the calling thread. Ingest makes them on threads of its own, outside any tokio
+/// runtime, where object_store's local store lists and reads in place; inside a runtime it hops to
+/// tokio's blocking pool and back for every object, which made a 1 M-event ingest take about 7 %
+/// longer (more thread wake-ups than objects, on 2 cores that are already busy). A store that needs
+/// a runtime (S3) would run these futures on one.
 #[derive(Debug)]
 pub struct Sources {
     store: Arc<dyn ObjectStore>,
