@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use arrow::array::builder::NullBufferBuilder;
 use arrow::array::{
-    ArrayRef, Int64Builder, ListArray, MapArray, StringBuilder, StructArray,
+    Array, ArrayRef, Int64Builder, ListArray, MapArray, StringArray, StringBuilder, StructArray,
     TimestampMillisecondBuilder,
 };
 use arrow::buffer::OffsetBuffer;
@@ -66,7 +66,7 @@ fn same_key(a: &str, b: &str) -> bool {
 /// (One NULL appended per absent field per record, nested ones included, was about 2 % of
 /// ingest's CPU.)
 enum Builder {
-    Text(Kind, StringBuilder),
+    Text(Kind, Strings),
     Struct(StructBuilder),
     List {
         item: StructBuilder,
@@ -74,8 +74,8 @@ enum Builder {
         nulls: NullBufferBuilder,
     },
     Map {
-        keys: StringBuilder,
-        values: StringBuilder,
+        keys: Strings,
+        values: Strings,
         offsets: Vec<i32>,
         nulls: NullBufferBuilder,
     },
@@ -106,6 +106,53 @@ fn pad_offsets(offsets: &mut Vec<i32>, nulls: &mut NullBufferBuilder, rows: usiz
     let missing = pad_nulls(nulls, rows);
     let last = *offsets.last().unwrap_or(&0);
     offsets.resize(offsets.len() + missing, last);
+}
+
+/// A string column's builder that starts each batch with room for what the previous batch held
+/// per record, so that appending rarely outgrows it. (Builders that start empty re-allocate and
+/// copy their buffers about ten times per batch: about 500 re-allocations per source object.)
+#[derive(Default)]
+struct Strings {
+    builder: StringBuilder,
+    /// Rows and value bytes per record of the batch, as last finished.
+    per_record: (f64, f64),
+}
+
+impl std::ops::Deref for Strings {
+    type Target = StringBuilder;
+    fn deref(&self) -> &StringBuilder {
+        &self.builder
+    }
+}
+
+impl std::ops::DerefMut for Strings {
+    fn deref_mut(&mut self) -> &mut StringBuilder {
+        &mut self.builder
+    }
+}
+
+impl Strings {
+    /// Makes room for a batch of `records` records; only while empty (between batches).
+    fn reserve(&mut self, records: usize) {
+        let (rows, bytes) = self.per_record;
+        if self.builder.offsets_slice().len() == 1 && rows > 0.0 {
+            let room = |per_record: f64| (per_record * records as f64 * 1.1) as usize + 1;
+            self.builder = StringBuilder::with_capacity(room(rows), room(bytes));
+        }
+    }
+
+    /// The column's rows as an array; remembers their size per record of a batch of `records`.
+    fn finish(&mut self, records: usize) -> StringArray {
+        let array = self.builder.finish();
+        if records > 0 {
+            let records = records as f64;
+            self.per_record = (
+                array.len() as f64 / records,
+                array.value_data().len() as f64 / records,
+            );
+        }
+        array
+    }
 }
 
 struct StructBuilder {
@@ -164,11 +211,17 @@ impl StructBuilder {
         Ok(false)
     }
 
-    /// The struct's `rows` rows as an array of these `fields` (the lake schema's).
-    fn finish(&mut self, rows: usize, fields: &Fields) -> StructArray {
+    /// Makes room in every column for a batch of `records` records.
+    fn reserve(&mut self, records: usize) {
+        self.children.iter_mut().for_each(|c| c.reserve(records));
+    }
+
+    /// The struct's `rows` rows (of a batch of `records` records) as an array of these `fields`
+    /// (the lake schema's).
+    fn finish(&mut self, rows: usize, records: usize, fields: &Fields) -> StructArray {
         self.pad(rows);
         let children = (self.children.iter_mut().zip(fields))
-            .map(|(c, f)| c.finish(rows, f.data_type()))
+            .map(|(c, f)| c.finish(rows, records, f.data_type()))
             .collect();
         StructArray::new(fields.clone(), children, self.nulls.finish())
     }
@@ -177,7 +230,7 @@ impl StructBuilder {
 impl Builder {
     fn new(kind: Kind) -> Self {
         match kind {
-            Kind::Text | Kind::Bool | Kind::Json => Builder::Text(kind, StringBuilder::new()),
+            Kind::Text | Kind::Bool | Kind::Json => Builder::Text(kind, Strings::default()),
             Kind::Struct(fields) => Builder::Struct(StructBuilder::new(fields)),
             Kind::List(fields) => Builder::List {
                 item: StructBuilder::new(fields),
@@ -185,8 +238,8 @@ impl Builder {
                 nulls: NullBufferBuilder::new(0),
             },
             Kind::Map => Builder::Map {
-                keys: StringBuilder::new(),
-                values: StringBuilder::new(),
+                keys: Strings::default(),
+                values: Strings::default(),
                 offsets: vec![0],
                 nulls: NullBufferBuilder::new(0),
             },
@@ -312,13 +365,28 @@ impl Builder {
         }
     }
 
-    /// The column's `rows` rows as an array of `data_type`, the column's type in the lake schema
-    /// (taken from there, not built again for every batch); the builder starts again empty.
-    fn finish(&mut self, rows: usize, data_type: &DataType) -> ArrayRef {
+    /// Makes room for a batch of `records` records.
+    fn reserve(&mut self, records: usize) {
+        match self {
+            Builder::Text(_, b) => b.reserve(records),
+            Builder::Struct(s) | Builder::List { item: s, .. } => s.reserve(records),
+            Builder::Map { keys, values, .. } => {
+                keys.reserve(records);
+                values.reserve(records);
+            }
+        }
+    }
+
+    /// The column's `rows` rows (of a batch of `records` records) as an array of `data_type`, the
+    /// column's type in the lake schema (taken from there, not built again for every batch); the
+    /// builder starts again empty.
+    fn finish(&mut self, rows: usize, records: usize, data_type: &DataType) -> ArrayRef {
         self.pad(rows);
         match (self, data_type) {
-            (Builder::Text(_, b), _) => Arc::new(b.finish()),
-            (Builder::Struct(s), DataType::Struct(fields)) => Arc::new(s.finish(rows, fields)),
+            (Builder::Text(_, b), _) => Arc::new(b.finish(records)),
+            (Builder::Struct(s), DataType::Struct(fields)) => {
+                Arc::new(s.finish(rows, records, fields))
+            }
             (
                 Builder::List {
                     item,
@@ -334,7 +402,7 @@ impl Builder {
                 Arc::new(ListArray::new(
                     field.clone(),
                     OffsetBuffer::new(std::mem::replace(offsets, vec![0]).into()),
-                    Arc::new(item.finish(items, item_fields)),
+                    Arc::new(item.finish(items, records, item_fields)),
                     nulls.finish(),
                 ))
             }
@@ -352,7 +420,10 @@ impl Builder {
                 };
                 let entries = StructArray::new(
                     entry_fields.clone(),
-                    vec![Arc::new(keys.finish()), Arc::new(values.finish())],
+                    vec![
+                        Arc::new(keys.finish(records)),
+                        Arc::new(values.finish(records)),
+                    ],
                     None,
                 );
                 Arc::new(MapArray::new(
@@ -375,10 +446,10 @@ const RECIPIENT_ACCOUNT: usize = 19;
 /// Decodes the records of one source object into one batch with the lake schema.
 pub struct BatchBuilder {
     columns: Vec<Builder>,
-    extra: StringBuilder,
-    partitions: [StringBuilder; 6],
+    extra: Strings,
+    partitions: [Strings; 6],
     event_ts: TimestampMillisecondBuilder,
-    source_path: StringBuilder,
+    source_path: Strings,
     source_index: Int64Builder,
     /// The partitions seen since the last finish, each with its `YYYY/MM/DD` text.
     distinct: Vec<(PartitionKey, Option<String>)>,
@@ -424,15 +495,33 @@ impl BatchBuilder {
         debug_assert_eq!(RECORD_FIELDS[RECIPIENT_ACCOUNT].key, "recipientAccountId");
         BatchBuilder {
             columns: RECORD_FIELDS.iter().map(|f| Builder::new(f.kind)).collect(),
-            extra: StringBuilder::new(),
+            extra: Strings::default(),
             partitions: Default::default(),
             event_ts: TimestampMillisecondBuilder::new().with_timezone("UTC"),
-            source_path: StringBuilder::new(),
+            source_path: Strings::default(),
             source_index: Int64Builder::new(),
             distinct: Vec::new(),
             rows: Vec::new(),
             extra_text: String::new(),
             noted: Vec::new(),
+        }
+    }
+
+    /// Makes room for an object of `records` records, after what earlier batches held per record,
+    /// so that its columns rarely grow while it is appended. Call it between batches.
+    pub fn reserve(&mut self, records: usize) {
+        self.columns.iter_mut().for_each(|c| c.reserve(records));
+        for strings in [&mut self.extra, &mut self.source_path]
+            .into_iter()
+            .chain(&mut self.partitions)
+        {
+            strings.reserve(records);
+        }
+        if self.rows.is_empty() {
+            self.event_ts =
+                TimestampMillisecondBuilder::with_capacity(records).with_timezone("UTC");
+            self.source_index = Int64Builder::with_capacity(records);
+            self.rows.reserve(records);
         }
     }
 
@@ -572,14 +661,14 @@ impl BatchBuilder {
         let rows = self.rows.len();
         let schema = lake_schema();
         let mut columns: Vec<ArrayRef> = (self.columns.iter_mut().zip(schema.fields()))
-            .map(|(c, f)| c.finish(rows, f.data_type()))
+            .map(|(c, f)| c.finish(rows, rows, f.data_type()))
             .collect();
-        columns.push(Arc::new(self.extra.finish()));
+        columns.push(Arc::new(self.extra.finish(rows)));
         for p in &mut self.partitions {
-            columns.push(Arc::new(p.finish()));
+            columns.push(Arc::new(p.finish(rows)));
         }
         columns.push(Arc::new(self.event_ts.finish()));
-        columns.push(Arc::new(self.source_path.finish()));
+        columns.push(Arc::new(self.source_path.finish(rows)));
         columns.push(Arc::new(self.source_index.finish()));
         let batch = RecordBatch::try_new(schema, columns)
             .expect("builders follow the lake schema by construction");
@@ -597,7 +686,12 @@ mod tests {
     use arrow::array::{Array, AsArray};
 
     fn decode(records: &[&str]) -> (RecordBatch, Vec<Decoded>) {
-        let mut b = BatchBuilder::new();
+        decode_with(&mut BatchBuilder::new(), records)
+    }
+
+    /// Decodes `records` as one batch with `b`, which may have decoded batches before.
+    fn decode_with(b: &mut BatchBuilder, records: &[&str]) -> (RecordBatch, Vec<Decoded>) {
+        b.reserve(records.len());
         let outcomes = records
             .iter()
             .enumerate()
@@ -613,6 +707,20 @@ mod tests {
             })
             .collect();
         (b.finish().0, outcomes)
+    }
+
+    #[test]
+    fn a_builder_sized_by_earlier_batches_decodes_the_same_batch() {
+        let full = r#"{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/r/s","sessionContext":{"sessionIssuer":{"arn":"arn:r","userName":"r"},"webIdFederationData":{"federatedProvider":"p","attributes":{"k":"v","k2":"v2"}},"attributes":{"mfaAuthenticated":"true"}}},"eventTime":"2024-05-01T10:00:00Z","eventName":"GetObject","requestParameters":{"bucketName":"a-long-bucket-name","key":"some/deep/key"},"resources":[{"ARN":"arn:a","type":"T"},{"accountId":"1"}],"tlsDetails":{"tlsVersion":"TLSv1.3"}}"#;
+        let sparse = r#"{"eventName":"A","eventTime":"2024-05-01T10:00:01Z"}"#;
+        let later: Vec<&str> = [full, sparse, full, sparse, full].repeat(3);
+        let mut reused = BatchBuilder::new();
+        // Earlier batches of other sizes and shapes: the next one gets room after them.
+        for earlier in [vec![sparse; 7], vec![full], vec![full, sparse]] {
+            decode_with(&mut reused, &earlier);
+        }
+        assert_eq!(decode_with(&mut reused, &later), decode(&later));
+        assert_eq!(decode_with(&mut reused, &[sparse]), decode(&[sparse]));
     }
 
     #[test]

@@ -220,11 +220,18 @@ fn reader(
     next: &AtomicUsize,
     tx: SyncSender<FileOutcome>,
 ) {
-    let mut inflated = Vec::new();
+    let (mut inflated, mut builder) = (Vec::new(), BatchBuilder::new());
     while let Some((object, key)) = to_read.get(next.fetch_add(1, Ordering::Relaxed)) {
         let bytes = run.sources.read(object);
         if tx
-            .send(read_one(run, object, key, bytes, &mut inflated))
+            .send(read_one(
+                run,
+                object,
+                key,
+                bytes,
+                &mut inflated,
+                &mut builder,
+            ))
             .is_err()
         {
             break;
@@ -344,13 +351,14 @@ fn write_job(run: &Run, job: FlushJob) -> Result<(DataFile, String), Error> {
 }
 
 /// Checks and decodes one source object from its `bytes` as read; `inflated` is the reader's buffer
-/// for its text.
+/// for its text, `builder` the reader's batch builder (sized by the objects it decoded before).
 fn read_one(
     run: &Run,
     object: &SourceObject,
     key: &KeyInfo,
     bytes: Result<bytes::Bytes, String>,
     inflated: &mut Vec<u8>,
+    builder: &mut BatchBuilder,
 ) -> FileOutcome {
     let path = object.display_path();
     let mut outcome = FileOutcome {
@@ -400,7 +408,9 @@ fn read_one(
         // Decode inside the closure: the records borrow the inflated text.
         match container::split(text)? {
             Content::Digest => Ok(None),
-            Content::Records(records) => Ok(Some(decode(&records, &path, key, &mut outcome))),
+            Content::Records(records) => {
+                Ok(Some(decode(&records, &path, key, builder, &mut outcome)))
+            }
         }
     });
     match content {
@@ -434,8 +444,14 @@ fn source_entry(run: &Run, path: &str, size: u64, hash: String, kind: SourceKind
 }
 
 /// Decodes an object's records into partition batches; returns the rows stored.
-fn decode(records: &Records, path: &str, key: &KeyInfo, outcome: &mut FileOutcome) -> u64 {
-    let mut builder = BatchBuilder::new();
+fn decode(
+    records: &Records,
+    path: &str,
+    key: &KeyInfo,
+    builder: &mut BatchBuilder,
+    outcome: &mut FileOutcome,
+) -> u64 {
+    builder.reserve(records.len());
     for index in event_time_order(records) {
         let record = records.get(index);
         outcome.records += 1;
