@@ -26,6 +26,13 @@ use crate::{Error, IngestOptions, IngestSummary};
 const SMALL_FILE_ROWS: u64 = 64 * 1024;
 /// At most this many rows are merged into one file by compaction.
 const MAX_MERGED_ROWS: u64 = 256 * 1024;
+/// A partition that got no rows while this many further source objects per reader were routed is
+/// written out, budget or not. Sources are listed in key order, and in the delivery layout (and in
+/// copies that keep its file names) a partition's files sit together, the next day's first files
+/// bringing the last minutes of the day before: such a partition is finished. Should rows still
+/// come, they start another file, which the commit merges with it while both are small. This keeps
+/// memory to the partitions being read rather than to the whole budget.
+const IDLE_OBJECTS_PER_READER: u64 = 16;
 /// A reader keeps its inflate buffer from object to object up to this size (delivery files
 /// inflate to a few MB); a larger one, left by an unusually large object, is given back.
 const KEPT_INFLATE_BUFFER: usize = 32 << 20;
@@ -137,6 +144,7 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
     let next = AtomicUsize::new(0);
     let mut quarantine = Vec::new();
     let mut renames = Vec::new();
+    let idle_objects = IDLE_OBJECTS_PER_READER * threads as u64;
     let written = std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<FileOutcome>(threads);
         for _ in 0..threads {
@@ -170,7 +178,15 @@ pub(crate) fn run(options: &IngestOptions) -> Result<IngestSummary, Error> {
         scope.spawn(move || {
             schedule_as_batch();
             route(
-                rx, job_tx, budget, options, summary, entries, quarantine, renames,
+                rx,
+                job_tx,
+                budget,
+                idle_objects,
+                options,
+                summary,
+                entries,
+                quarantine,
+                renames,
             )
         });
         done_rx.into_iter().collect::<Result<Vec<_>, _>>()
@@ -242,13 +258,15 @@ fn reader(
     }
 }
 
-/// The router: collects decoded rows into per-partition buffers and hands full or least recently
-/// used buffers to the writers, so memory stays within `budget` whatever the input size.
+/// The router: collects decoded rows into per-partition buffers and hands full, idle (no rows for
+/// `idle_objects` source objects) or least recently used buffers to the writers, so memory stays
+/// within `budget` whatever the input size.
 #[allow(clippy::too_many_arguments)]
 fn route(
     rx: Receiver<FileOutcome>,
     jobs: SyncSender<FlushJob>,
     budget: usize,
+    idle_objects: u64,
     options: &IngestOptions,
     summary: &mut IngestSummary,
     entries: &mut Vec<SourceEntry>,
@@ -258,6 +276,7 @@ fn route(
     struct Buffer {
         batches: Vec<RecordBatch>,
         bytes: usize,
+        /// The number of source objects routed when it last got rows.
         last_used: u64,
     }
     let per_partition = (budget / 4).max(1 << 20);
@@ -274,6 +293,7 @@ fn route(
         });
     };
     for outcome in rx {
+        tick += 1;
         if let Some(p) = &options.progress {
             p.advance(outcome.bytes, outcome.records);
         }
@@ -299,7 +319,6 @@ fn route(
         quarantine.extend(outcome.quarantine);
         renames.extend(outcome.copy);
         for (key, batch) in outcome.parts {
-            tick += 1;
             summary.rows_written += batch.num_rows() as u64;
             let bytes = batch.get_array_memory_size();
             total += bytes;
@@ -315,6 +334,16 @@ fn route(
                 let buffer = buffers.remove(&key).expect("just inserted");
                 flush(key, buffer, &mut total);
             }
+        }
+        let mut idle: Vec<(u64, PartitionKey)> = buffers
+            .iter()
+            .filter(|(_, b)| tick - b.last_used > idle_objects)
+            .map(|(k, b)| (b.last_used, k.clone()))
+            .collect();
+        idle.sort();
+        for (_, key) in idle {
+            let buffer = buffers.remove(&key).expect("key from the map");
+            flush(key, buffer, &mut total);
         }
         while total > budget {
             let Some(oldest) = buffers
@@ -740,6 +769,19 @@ mod tests {
     /// each part's folder, its rows' `eventtime`s, and the address of their text buffer (parts
     /// sliced from one batch share it).
     fn parts(records: &[(&str, &str)]) -> Vec<(String, Vec<String>, usize)> {
+        parts_of(records)
+            .into_iter()
+            .map(|(key, part)| {
+                let times = part.column_by_name("eventtime").unwrap().as_string::<i32>();
+                let texts = times.iter().map(|t| t.unwrap().to_string()).collect();
+                (key.folder(), texts, times.values().as_ptr() as usize)
+            })
+            .collect()
+    }
+
+    /// One source object's partition parts, for records given as `(recipientAccountId,
+    /// eventTime)` in this order.
+    fn parts_of(records: &[(&str, &str)]) -> Vec<(PartitionKey, RecordBatch)> {
         let text = records
             .iter()
             .map(|(account, time)| {
@@ -759,13 +801,68 @@ mod tests {
         }
         let (batch, partitions) = builder.finish();
         split_by_partition(batch, partitions)
-            .into_iter()
-            .map(|(key, part)| {
-                let times = part.column_by_name("eventtime").unwrap().as_string::<i32>();
-                let texts = times.iter().map(|t| t.unwrap().to_string()).collect();
-                (key.folder(), texts, times.values().as_ptr() as usize)
+    }
+
+    /// Routes one single-record source object per `(recipientAccountId, eventTime)` in turn, with
+    /// this idle window and a budget nothing reaches; returns the flushes in order, as `(account,
+    /// rows)`.
+    fn flushes(objects: &[(&str, &str)], idle_objects: u64) -> Vec<(String, usize)> {
+        let (tx, rx) = sync_channel(objects.len());
+        for (account, time) in objects {
+            let parts = parts_of(&[(account, time)]);
+            let outcome = FileOutcome {
+                entry: None,
+                parts,
+                quarantine: Vec::new(),
+                copy: None,
+                records: 1,
+                rows_without_time: 0,
+                rows_with_extra: 0,
+                bytes: 0,
+            };
+            tx.send(outcome).expect("room for every object");
+        }
+        drop(tx);
+        let (jobs, done) = sync_channel(objects.len());
+        route(
+            rx,
+            jobs,
+            usize::MAX,
+            idle_objects,
+            &IngestOptions::default(),
+            &mut IngestSummary::default(),
+            &mut Vec::new(),
+            &mut Vec::new(),
+            &mut Vec::new(),
+        );
+        done.try_iter()
+            .map(|job| {
+                let rows = job.batches.iter().map(RecordBatch::num_rows).sum();
+                (job.key.account.unwrap_or_default(), rows)
             })
             .collect()
+    }
+
+    #[test]
+    fn partitions_idle_for_the_window_are_written_before_the_end() {
+        let t = "2024-05-01T10:00:00Z";
+        let flushed = |accounts: &str, window| {
+            let objects: Vec<(&str, &str)> =
+                accounts.split(' ').map(|account| (account, t)).collect();
+            flushes(&objects, window)
+        };
+        let f = |pairs: &[(&str, usize)]| -> Vec<(String, usize)> {
+            pairs.iter().map(|(a, n)| (a.to_string(), *n)).collect()
+        };
+        // Partition 2 gets no rows for three objects: written then, ahead of 1 (the rest go at the
+        // end, in key order).
+        assert_eq!(flushed("2 2 1 1 1 1", 2), f(&[("2", 2), ("1", 4)]));
+        assert_eq!(flushed("2 2 1 1 1 1", 4), f(&[("1", 4), ("2", 2)]));
+        // Rows that come after their partition was written start another file.
+        assert_eq!(
+            flushed("2 2 1 1 1 2", 2),
+            f(&[("2", 2), ("1", 3), ("2", 1)])
+        );
     }
 
     #[test]
