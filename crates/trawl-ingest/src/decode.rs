@@ -109,8 +109,8 @@ fn pad_offsets(offsets: &mut Vec<i32>, nulls: &mut NullBufferBuilder, rows: usiz
 }
 
 /// A string column's builder that starts each batch with room for what the previous batch held
-/// per record, so that appending rarely outgrows it. (Builders that start empty re-allocate and
-/// copy their buffers about ten times per batch: about 500 re-allocations per source object.)
+/// per record, so that appending rarely outgrows it. (Builders that start empty re-allocate, and
+/// copy, their buffers as they grow: about 150 times per source object.)
 #[derive(Default)]
 struct Strings {
     builder: StringBuilder,
