@@ -116,6 +116,20 @@ impl TextMatcher {
         }
     }
 
+    /// For containment of a value without wildcards: a finder for the bytes every matching text
+    /// holds (lower-cased when case is ignored), and whether case is ignored.
+    pub fn required_bytes(&self) -> Option<(&memmem::Finder<'static>, bool)> {
+        match &self.kind {
+            Kind::Plain {
+                needle,
+                finder,
+                whole: false,
+                ..
+            } if !needle.is_empty() => Some((finder, self.case_insensitive)),
+            _ => None,
+        }
+    }
+
     /// Tests `text`. `scratch` is a reusable buffer for case folding.
     pub fn is_match(&self, text: &str, scratch: &mut Vec<u8>) -> bool {
         match &self.kind {
@@ -245,6 +259,16 @@ impl Test {
                 container.any_leaf(&mut |leaf| self.json(leaf, scratch))
             }
             _ => false,
+        }
+    }
+
+    /// For a text containment test: a finder for the bytes every text it holds for contains
+    /// (lower-cased when case is ignored), and whether case is ignored. A number value has none:
+    /// it also holds for numbers that are written otherwise.
+    pub fn required_bytes(&self) -> Option<(&memmem::Finder<'static>, bool)> {
+        match self {
+            Test::Contains(m, None) => m.required_bytes(),
+            _ => None,
         }
     }
 

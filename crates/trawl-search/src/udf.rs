@@ -7,13 +7,15 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, BinaryBuilder, BooleanArray, Float64Array, Int64Array, StringBuilder,
+    Array, ArrayRef, AsArray, BinaryBuilder, BooleanArray, Float64Array, Int64Array, StringArray,
+    StringBuilder,
 };
 use arrow::datatypes::{DataType, TimeUnit, TimestampMillisecondType};
 use datafusion::common::Result as DfResult;
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
+use memchr::memmem::Finder;
 
 use crate::columns::{Col, Shape};
 use crate::json::{self, J};
@@ -154,24 +156,79 @@ impl ScalarUDFImpl for FreeTextUdf {
     fn return_type(&self, _: &[DataType]) -> DfResult<DataType> {
         Ok(DataType::Boolean)
     }
+    /// Column by column: a row already matched is not tested again, and in a string column only
+    /// the rows that [`candidate_rows`] finds are tested at all.
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         let arrays = arrays(&args)?;
-        let cols: Vec<Col<'_>> = arrays
-            .iter()
-            .zip(&self.shapes)
-            .map(|(a, s)| Col::new(a, *s))
-            .collect();
+        let mut matched = vec![false; args.number_rows];
         let mut scratch = Vec::new();
-        let out: BooleanArray = (0..args.number_rows)
-            .map(|i| {
-                Some(
-                    cols.iter()
-                        .any(|c| row_matches(c, i, &[], &self.test, &mut scratch)),
-                )
-            })
-            .collect();
-        Ok(ColumnarValue::Array(Arc::new(out)))
+        let required = self.test.required_bytes();
+        for (array, shape) in arrays.iter().zip(&self.shapes) {
+            let col = Col::new(array, *shape);
+            let rows: Box<dyn Iterator<Item = usize>> =
+                match (&col, required, array.as_string_opt::<i32>()) {
+                    (Col::Str(_, json), Some((finder, fold_case)), Some(strings)) => {
+                        Box::new(candidate_rows(strings, finder, fold_case, *json).into_iter())
+                    }
+                    _ => Box::new(0..args.number_rows),
+                };
+            for i in rows {
+                if !matched[i] {
+                    matched[i] = row_matches(&col, i, &[], &self.test, &mut scratch);
+                }
+            }
+        }
+        Ok(ColumnarValue::Array(Arc::new(BooleanArray::from(matched))))
     }
+}
+
+/// The rows of `strings` that may hold `finder`'s bytes (compared lower-cased when `fold_case`),
+/// found by searching the column's whole value buffer at once instead of each row in turn: rows
+/// with an occurrence inside them and, for JSON text (`json`), rows with a backslash, since an
+/// escape may spell the value otherwise. In ascending order.
+fn candidate_rows(
+    strings: &StringArray,
+    finder: &Finder<'_>,
+    fold_case: bool,
+    json: bool,
+) -> Vec<usize> {
+    let offsets = strings.value_offsets();
+    let base = offsets[0] as usize;
+    let end = |row: usize| offsets[row + 1] as usize - base;
+    let text = &strings.value_data()[base..offsets[offsets.len() - 1] as usize];
+    let folded;
+    let hay = if fold_case {
+        folded = text.to_ascii_lowercase();
+        &folded[..]
+    } else {
+        text
+    };
+    // The row whose bytes include position `at`: the last to start at or before it.
+    let row_of = |at: usize| offsets.partition_point(|&o| o as usize - base <= at) - 1;
+    let mut rows = Vec::new();
+    let needle = finder.needle().len();
+    let mut pos = 0;
+    while let Some(i) = finder.find(&hay[pos..]) {
+        let at = pos + i;
+        let row = row_of(at);
+        if at + needle <= end(row) {
+            rows.push(row);
+            pos = end(row);
+        } else {
+            pos = at + 1;
+        }
+    }
+    if json {
+        let mut pos = 0;
+        while let Some(i) = memchr::memchr(b'\\', &hay[pos..]) {
+            let row = row_of(pos + i);
+            rows.push(row);
+            pos = end(row);
+        }
+        rows.sort_unstable();
+        rows.dedup();
+    }
+    rows
 }
 
 /// The stage value of a path (§3.3) as a JSON literal: null, the value, or an array of values.
@@ -417,6 +474,35 @@ fn order_key(v: &J<'_>) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn candidate_rows_are_those_holding_the_bytes_whole() {
+        let finder = Finder::new(b"svc");
+        let rows = StringArray::from(vec![
+            Some("user/legacy_backup_svc"),
+            Some("ends with sv"),
+            Some("c starts here"),
+            None,
+            Some(""),
+            Some("svc svc svc"),
+            Some("SVC"),
+        ]);
+        // An occurrence across a row boundary ("sv" + "c") belongs to neither row.
+        assert_eq!(candidate_rows(&rows, &finder, false, false), [0, 5]);
+        assert_eq!(candidate_rows(&rows, &finder, true, false), [0, 5, 6]);
+        // A slice sees only its own rows, numbered from its start.
+        let sliced = rows.slice(1, 5);
+        assert_eq!(candidate_rows(&sliced, &finder, false, false), [4]);
+        assert!(candidate_rows(&rows.slice(2, 0), &finder, false, false).is_empty());
+    }
+
+    #[test]
+    fn json_rows_with_escapes_stay_candidates() {
+        let finder = Finder::new(b"svc");
+        let rows = StringArray::from(vec![r#"{"a":"\u0073vc"}"#, r#"{"a":"x"}"#, r#"{"svc":1}"#]);
+        assert_eq!(candidate_rows(&rows, &finder, false, true), [0, 2]);
+        assert_eq!(candidate_rows(&rows, &finder, false, false), [2]);
+    }
 
     #[test]
     fn order_keys_follow_value_order() {
