@@ -262,9 +262,9 @@ impl Test {
         }
     }
 
-    /// For a text containment test: a finder for the bytes every text it holds for contains
-    /// (lower-cased when case is ignored), and whether case is ignored. A number value has none:
-    /// it also holds for numbers that are written otherwise.
+    /// For a containment test of a plain value: a finder for the bytes that every text it holds
+    /// for contains (lower-cased when case is ignored), and whether case is ignored. A number
+    /// value has none, since it also holds for a number spelt otherwise (`1e1` for `10`).
     pub fn required_bytes(&self) -> Option<(&memmem::Finder<'static>, bool)> {
         match self {
             Test::Contains(m, None) => m.required_bytes(),
