@@ -335,24 +335,15 @@ fn route(
                 flush(key, buffer, &mut total);
             }
         }
-        let mut idle: Vec<(u64, PartitionKey)> = buffers
+        // The least recently used buffer goes while it is idle or memory is over the budget.
+        while let Some((oldest, buffer)) = buffers
             .iter()
-            .filter(|(_, b)| tick - b.last_used > idle_objects)
-            .map(|(k, b)| (b.last_used, k.clone()))
-            .collect();
-        idle.sort();
-        for (_, key) in idle {
-            let buffer = buffers.remove(&key).expect("key from the map");
-            flush(key, buffer, &mut total);
-        }
-        while total > budget {
-            let Some(oldest) = buffers
-                .iter()
-                .min_by_key(|(_, b)| b.last_used)
-                .map(|(k, _)| k.clone())
-            else {
+            .min_by(|(ka, a), (kb, b)| (a.last_used, ka).cmp(&(b.last_used, kb)))
+        {
+            if tick - buffer.last_used <= idle_objects && total <= budget {
                 break;
-            };
+            }
+            let oldest = oldest.clone();
             let buffer = buffers.remove(&oldest).expect("key from the map");
             flush(oldest, buffer, &mut total);
         }
