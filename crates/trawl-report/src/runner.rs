@@ -437,7 +437,7 @@ impl State<'_> {
                 available: column_names(batch),
             })
         };
-        Ok(template.render(Some("(null)"), lookup)?)
+        template.render(Some("(null)"), lookup)
     }
 }
 

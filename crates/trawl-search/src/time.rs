@@ -103,13 +103,13 @@ pub fn parse_time_range(
     } else {
         end
     };
-    if let (Some(s), Some(e)) = (start, end) {
-        if s > e {
-            return Err(
-                time_error(format!("the range starts ({s}) after it ends ({e})"))
-                    .with_hint("swap the bounds; an empty range has start = end"),
-            );
-        }
+    if let (Some(s), Some(e)) = (start, end)
+        && s > e
+    {
+        return Err(
+            time_error(format!("the range starts ({s}) after it ends ({e})"))
+                .with_hint("swap the bounds; an empty range has start = end"),
+        );
     }
     Ok(TimeRange { start, end })
 }

@@ -169,7 +169,8 @@ fn time_filter(range: &TimeRange) -> Option<Expr> {
     let mut conds = Vec::new();
     let ts = |t: DateTime<Utc>| {
         // Event times have millisecond precision: t >= s  <=>  t_ms >= ceil(s / 1 ms).
-        let ms = t.timestamp_millis() + i64::from(t.timestamp_subsec_nanos() % 1_000_000 != 0);
+        let ms =
+            t.timestamp_millis() + i64::from(!t.timestamp_subsec_nanos().is_multiple_of(1_000_000));
         lit(ScalarValue::TimestampMillisecond(
             Some(ms),
             Some("UTC".into()),

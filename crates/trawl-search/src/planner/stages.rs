@@ -155,11 +155,11 @@ impl Planner<'_> {
                 ));
             }
         }
-        self.into_table(df, cols, order, Vec::new())
+        self.project_table(df, cols, order, Vec::new())
     }
 
     /// Projects `cols` plus hidden order columns computed from `order` (key, ascending).
-    fn into_table(
+    fn project_table(
         &mut self,
         df: DataFrame,
         cols: Vec<TCol>,

@@ -41,10 +41,9 @@ impl OutputArgs {
             None => {
                 if let Err(e) =
                     write_batches(std::io::stdout(), schema, batches, self.format, &table)
+                    && !e.to_string().contains("Broken pipe")
                 {
-                    if !e.to_string().contains("Broken pipe") {
-                        return Err(e.into());
-                    }
+                    return Err(e.into());
                 }
             }
         }
