@@ -219,18 +219,18 @@ impl Lake {
         let mut touched = BTreeSet::new();
         for (from, to) in &pending.renames {
             let (from, to) = (self.root.join(from), self.root.join(to));
+            let Some(parent) = to.parent() else { continue };
             if from.exists() {
-                if let Some(parent) = to.parent() {
-                    fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-                    touched.extend(
-                        parent
-                            .ancestors()
-                            .take_while(|dir| dir.starts_with(&self.root))
-                            .map(Path::to_path_buf),
-                    );
-                }
+                fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
                 fs::rename(&from, &to).map_err(|e| io(&from, e))?;
             }
+            // Also when a crashed run already renamed the file: its folders may not be synced yet.
+            touched.extend(
+                parent
+                    .ancestors()
+                    .take_while(|dir| dir.starts_with(&self.root))
+                    .map(Path::to_path_buf),
+            );
         }
         // The folders are synced once all the renames are done, so that their fsyncs share journal
         // commits rather than forcing one per rename; every folder up to the root is synced, since
