@@ -1,12 +1,14 @@
 //! From the bytes of one source object to its raw records: sniff the compression, inflate, recognise
 //! the container (`{"Records":[...]}`, a bare array, NDJSON, a single record) and split it into
 //! records, each with its top-level members, in one pass and without building a DOM.
+//! (The struct and list values that decode scans whole are left for it to validate: see [`split`].)
 
 use std::ops::Range;
 
 use flate2::{Decompress, FlushDecompress, Status};
 use serde::de::IgnoredAny;
 
+use crate::decode;
 use crate::json::{Kind, Member, Scanner, SyntaxError, Value};
 
 /// Why a source object cannot be read as a trail log. The names match the quarantine reasons.
@@ -125,6 +127,8 @@ pub enum Content<'a> {
 /// The records of one source object, each with its top-level members when it is an object.
 #[derive(Debug, Default)]
 pub struct Records<'a> {
+    /// The whole object's text.
+    text: &'a str,
     records: Vec<(Value<'a>, Range<usize>)>,
     members: Vec<Member<'a>>,
 }
@@ -163,6 +167,11 @@ impl<'a> Records<'a> {
         (0..self.records.len()).map(|i| self.get(i))
     }
 
+    /// The error for a syntax error the decoder found in `record`, at `at` in its text.
+    pub fn invalid_json(&self, record: Record<'_, 'a>, at: SyntaxError) -> BadInput {
+        invalid_json(self.text, at.within(self.text, record.value.text))
+    }
+
     /// Reads one record at the scanner's position.
     fn read(&mut self, s: &mut Scanner<'a>, text: &'a str) -> Result<(), SyntaxError> {
         if s.peek() != Some(b'{') {
@@ -173,7 +182,12 @@ impl<'a> Records<'a> {
         let first = self.members.len();
         let start = s.offset();
         s.object(|s, key| {
-            let value = s.value()?;
+            let value = match s.peek() {
+                Some(opener @ (b'{' | b'[')) if decode::scanned_whole(&key, opener) => {
+                    s.skip_unchecked()?
+                }
+                _ => s.value()?,
+            };
             self.members.push(Member { key, value });
             Ok(())
         })?;
@@ -186,10 +200,11 @@ impl<'a> Records<'a> {
         Ok(())
     }
 
-    fn with_capacity(text: &str) -> Self {
+    fn with_capacity(text: &'a str) -> Self {
         // About 1.3 KB and 25 top-level members per CloudTrail record.
         let records = text.len() / 1024 + 1;
         Records {
+            text,
             records: Vec::with_capacity(records),
             members: Vec::with_capacity(records * 28),
         }
@@ -197,6 +212,10 @@ impl<'a> Records<'a> {
 }
 
 /// Splits decoded text into records. `text` must be the whole object's content.
+///
+/// Every byte is validated here but the values decode scans whole anyway ([`decode::scanned_whole`]:
+/// a record's `userIdentity` object, its `resources` array, …). Those are only bracket-matched,
+/// and [`decode::BatchBuilder::append`] validates them as it reads them: scanned once, not twice.
 pub fn split(text: &[u8]) -> Result<Content<'_>, BadInput> {
     let text = std::str::from_utf8(text).map_err(|e| BadInput::NotUtf8 {
         byte: e.valid_up_to(),
@@ -275,6 +294,7 @@ fn split_object(text: &str) -> Result<Result<Content<'_>, BadInput>, SyntaxError
             text: &text[start..end],
         };
         Ok(Content::Records(Records {
+            text,
             records: vec![(record, 0..top.len())],
             members: top,
         }))

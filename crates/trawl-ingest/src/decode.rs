@@ -6,7 +6,7 @@
 //! in another case, a value of an unexpected type, an explicit `null` — is noted, per top-level
 //! key, in the row's `_extra` JSON object, which is NULL for an ordinary record.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use arrow::array::builder::NullBufferBuilder;
 use arrow::array::{
@@ -26,6 +26,7 @@ use crate::partition::{Day, EventTime, PartitionKey};
 ///
 /// CloudTrail writes keys in nearly the schema's order, so the search starts at `from` (one past
 /// the previous key's field) and wraps around: most keys are found at the first or second try.
+/// (Trying first the field that followed the previous one last time was 1.8 % slower overall.)
 fn lookup(fields: &[FieldSpec], key: &str, from: usize) -> Option<(usize, bool)> {
     let from = from.min(fields.len());
     let (tail, head) = (&fields[from..], &fields[..from]);
@@ -284,17 +285,18 @@ impl Builder {
                 nulls.append_non_null();
                 Ok(exact)
             }
-            (builder, _) => Ok(builder.append(s.value()?, row)),
+            (builder, _) => builder.append(s.value()?, row),
         }
     }
 
     /// Appends one JSON value as row `row`; returns whether export can reproduce it exactly from
-    /// the column.
-    fn append(&mut self, value: Value<'_>, row: usize) -> bool {
+    /// the column. An object or array for a struct or list column is scanned whole here, and so
+    /// validated: the container pass may have skipped it unchecked.
+    fn append(&mut self, value: Value<'_>, row: usize) -> Result<bool, SyntaxError> {
         match self {
             Builder::Text(kind, b) => {
                 pad_strings(b, row);
-                match value.kind {
+                Ok(match value.kind {
                     Json::Null => {
                         b.append_null();
                         false
@@ -315,7 +317,7 @@ impl Builder {
                         b.append_value(value.text);
                         *kind == Kind::Json
                     }
-                }
+                })
             }
             Builder::Struct(_) | Builder::List { .. } => {
                 let expected = match self {
@@ -324,11 +326,14 @@ impl Builder {
                 };
                 if value.kind != expected {
                     self.pad(row + 1);
-                    return false;
+                    return Ok(false);
                 }
-                // The container pass validated the text, so the scan cannot fail.
-                self.scan(&mut Scanner::new(value.text), row)
-                    .unwrap_or(false)
+                let mut s = Scanner::new(value.text);
+                let exact = self.scan(&mut s, row)?;
+                if !s.at_end() {
+                    return Err(s.error("trailing characters"));
+                }
+                Ok(exact)
             }
             Builder::Map {
                 keys,
@@ -338,7 +343,7 @@ impl Builder {
             } => {
                 if value.kind != Json::Object {
                     pad_offsets(offsets, nulls, row + 1);
-                    return false;
+                    return Ok(false);
                 }
                 pad_offsets(offsets, nulls, row);
                 let mut exact = true;
@@ -360,7 +365,7 @@ impl Builder {
                 });
                 offsets.push(offsets.last().unwrap_or(&0) + count);
                 nulls.append_non_null();
-                exact
+                Ok(exact)
             }
         }
     }
@@ -442,6 +447,22 @@ impl Builder {
 const EVENT_TIME: usize = 2;
 const AWS_REGION: usize = 5;
 const RECIPIENT_ACCOUNT: usize = 19;
+
+/// Whether [`BatchBuilder::append`] scans a record's `key` whole, and so validates it, when its
+/// value starts with `opener`: true for the objects of struct columns and the arrays of list
+/// columns, which the container pass may then skip unchecked instead of scanning them twice.
+pub fn scanned_whole(key: &str, opener: u8) -> bool {
+    static WHOLE: LazyLock<Vec<(&str, u8)>> = LazyLock::new(|| {
+        (RECORD_FIELDS.iter())
+            .filter_map(|f| match f.kind {
+                Kind::Struct(_) => Some((f.key, b'{')),
+                Kind::List(_) => Some((f.key, b'[')),
+                _ => None,
+            })
+            .collect()
+    });
+    WHOLE.iter().any(|&(k, o)| o == opener && same_key(k, key))
+}
 
 /// Decodes the records of one source object into one batch with the lake schema.
 pub struct BatchBuilder {
@@ -537,15 +558,19 @@ impl BatchBuilder {
 
     /// Appends one record. `fallback` gives the account and region of the source key, used when
     /// the record lacks `recipientAccountId` / `awsRegion`.
+    ///
+    /// The values the container pass left unchecked (see [`scanned_whole`]) are validated here. A
+    /// syntax error is placed in the record's text; the record is then half appended, and the
+    /// builder must not be used again.
     pub fn append(
         &mut self,
         record: Record<'_, '_>,
         source_path: &str,
         index: usize,
         fallback: (&Option<String>, &Option<String>),
-    ) -> Decoded {
+    ) -> Result<Decoded, SyntaxError> {
         if record.value.kind != Json::Object {
-            return Decoded::NotAnObject;
+            return Ok(Decoded::NotAnObject);
         }
         let members = record.members;
         let mut first_at = [usize::MAX; RECORD_FIELDS.len()];
@@ -559,11 +584,16 @@ impl BatchBuilder {
                     // A repeated key: keep both spellings verbatim.
                     noted[p] = true;
                     noted[first_at[i]] = true;
+                    if matches!(member.value.kind, Json::Object | Json::Array) {
+                        json::validate(member.value.text)
+                            .map_err(|e| e.within(record.value.text, member.value.text))?;
+                    }
                 }
                 Some((i, spelt_exactly)) => {
                     next = i + 1;
                     first_at[i] = p;
-                    let exact = self.columns[i].append(member.value, self.rows.len());
+                    let exact = (self.columns[i].append(member.value, self.rows.len()))
+                        .map_err(|e| e.within(record.value.text, member.value.text))?;
                     noted[p] = !(exact && spelt_exactly);
                 }
                 None => noted[p] = true,
@@ -628,10 +658,10 @@ impl BatchBuilder {
         self.source_path.append_value(source_path);
         self.source_index.append_value(index as i64);
         self.rows.push(partition as u32);
-        Decoded::Row {
+        Ok(Decoded::Row {
             exact,
             event_time_usable: time.is_some(),
-        }
+        })
     }
 
     /// The index in `distinct` of a record's partition, added when new. A source object's records
@@ -704,6 +734,7 @@ mod tests {
                 };
                 let record = records.iter().next().expect("one record");
                 b.append(record, "s3://b/k.json.gz", i, (&None, &None))
+                    .expect("valid JSON")
             })
             .collect();
         (b.finish().0, outcomes)
@@ -721,6 +752,49 @@ mod tests {
         }
         assert_eq!(decode_with(&mut reused, &later), decode(&later));
         assert_eq!(decode_with(&mut reused, &[sparse]), decode(&[sparse]));
+    }
+
+    /// Whether the container pass and the decoder together take `text` as JSON (the values the
+    /// container only bracket-matches are validated by the decoder); `None` when the text is
+    /// refused for not being a trail log.
+    fn split_and_decode(text: &str) -> Option<bool> {
+        use crate::container::{BadInput, Content, split};
+        match split(text.as_bytes()) {
+            Ok(Content::Records(records)) => {
+                let mut b = BatchBuilder::new();
+                let mut records = records.iter().enumerate();
+                Some(records.all(|(i, r)| b.append(r, "k", i, (&None, &None)).is_ok()))
+            }
+            Ok(Content::Digest) => Some(true),
+            Err(BadInput::InvalidJson { .. } | BadInput::Empty) => Some(false),
+            Err(_) => None,
+        }
+    }
+
+    #[test]
+    fn values_left_to_the_decoder_are_validated_like_the_rest() {
+        let text = r#"{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","arn":"a\"[{","sessionContext":{"attributes":{"mfaAuthenticated":"false"},"sessionIssuer":{"type":"Role"}},"x":[1,{"y":null}]},"eventTime":"2024-05-01T10:00:00Z","resources":[{"ARN":"arn:x","type":"T"},7],"tlsDetails":{"tlsVersion":"TLSv1.2"},"userIdentity":{"z":[true]}}]}"#;
+        let agrees = |text: &str| {
+            if let Some(ours) = split_and_decode(text) {
+                let serde = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+                assert_eq!(ours, serde, "{text}");
+            }
+        };
+        for end in 0..=text.len() {
+            agrees(&text[..end]);
+        }
+        let bytes = text.as_bytes();
+        for i in 0..bytes.len() {
+            for replacement in [
+                b' ', b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', 0x01,
+            ] {
+                let mut changed = bytes.to_vec();
+                changed[i] = replacement;
+                if let Ok(text) = std::str::from_utf8(&changed) {
+                    agrees(text);
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! A validating JSON scanner over UTF-8 text that hands out values as slices of the text, never as
 //! a DOM. Ingest reads each byte of a delivery file once with it: the container's records and their
 //! top-level members come back as spans; deeper values are validated and skipped, to be stored as
-//! their exact text or scanned again (small nested objects) by the decoder.
+//! their exact text, or only bracket-matched ([`Scanner::skip_unchecked`]) when the decoder scans
+//! them whole anyway (small nested objects).
 //!
 //! The scanner only says *where* the text stops being JSON; [`crate::container`] asks serde_json
 //! for the message, so errors read the same as every other JSON error trawl reports.
@@ -39,15 +40,21 @@ pub struct Value<'a> {
 
 impl<'a> Value<'a> {
     /// The content of a string value, escapes decoded; borrowed when it holds none.
+    #[inline]
     pub fn string(&self) -> Cow<'a, str> {
         let inner = &self.text[1..self.text.len() - 1];
         match self.kind {
-            // A lone surrogate escape is valid JSON but not a Rust string: keep its escaped text.
-            Kind::String { escaped: true } => serde_json::from_str::<String>(self.text)
-                .map_or_else(|_| Cow::Owned(inner.to_string()), Cow::Owned),
+            Kind::String { escaped: true } => Cow::Owned(unescape(self.text, inner)),
             _ => Cow::Borrowed(inner),
         }
     }
+}
+
+/// The content of a string with escapes: `text` with its quotes, `inner` without.
+#[cold]
+fn unescape(text: &str, inner: &str) -> String {
+    // A lone surrogate escape is valid JSON but not a Rust string: keep its escaped text.
+    serde_json::from_str::<String>(text).unwrap_or_else(|_| inner.to_string())
 }
 
 /// A member of an object: its key (escapes decoded) and its value.
@@ -66,6 +73,16 @@ pub struct SyntaxError {
     pub offset: usize,
     /// What was wrong, for the rare error serde_json does not see itself.
     pub message: &'static str,
+}
+
+impl SyntaxError {
+    /// The same error placed in `outer`, of which `inner`, the text it was found in, is a part.
+    pub fn within(self, outer: &str, inner: &str) -> SyntaxError {
+        SyntaxError {
+            offset: inner.as_ptr() as usize - outer.as_ptr() as usize + self.offset,
+            ..self
+        }
+    }
 }
 
 /// Containers may nest this deep. serde_json skips values of any depth; the scanner recurses, so it
@@ -203,6 +220,31 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Reads an object or array by matching its brackets outside strings, without checking
+    /// anything else: the caller must validate the value's text before relying on it.
+    pub fn skip_unchecked(&mut self) -> Result<Value<'a>, SyntaxError> {
+        self.skip_whitespace();
+        let start = self.pos;
+        let kind = match self.text.as_bytes().get(start) {
+            Some(b'{') => Kind::Object,
+            Some(b'[') => Kind::Array,
+            _ => return Err(self.error("expected an object or array")),
+        };
+        match container_end(self.text.as_bytes(), start) {
+            Some(end) => {
+                self.pos = end;
+                Ok(Value {
+                    kind,
+                    text: &self.text[start..end],
+                })
+            }
+            None => {
+                self.pos = self.text.len();
+                Err(self.error("unterminated object or array"))
+            }
+        }
+    }
+
     fn enter(&mut self, open: u8) -> Result<(), SyntaxError> {
         if self.peek() != Some(open) {
             return Err(self.error("expected an object or array"));
@@ -314,6 +356,17 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// Checks that `text` is one JSON value, whitespace around it aside.
+pub fn validate(text: &str) -> Result<(), SyntaxError> {
+    let mut s = Scanner::new(text);
+    s.value()?;
+    if s.at_end() {
+        Ok(())
+    } else {
+        Err(s.error("trailing characters"))
+    }
+}
+
 /// Calls `f` with each member of an object value, in order. For text the scanner has validated
 /// already, so a syntax error cannot happen; were it to, the members before it are all there is.
 pub fn for_each_member<'a>(object: Value<'a>, mut f: impl FnMut(Cow<'a, str>, Value<'a>)) {
@@ -378,6 +431,131 @@ fn find_special(bytes: &[u8], mut from: usize) -> usize {
         from += 1;
     }
     from
+}
+
+/// One past the bracket that closes the object or array opening at `start`, brackets inside strings
+/// not counted; `None` when the text ends first. Nothing else is checked. Blocks of 64 bytes
+/// without a backslash are classified at once: a byte is inside a string when an odd number of
+/// quotes precede it (a prefix XOR of the quote mask). Blocks with one go byte by byte.
+fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0i64, false, false);
+    let mut at = start;
+    while at < bytes.len() {
+        let n = (bytes.len() - at).min(64);
+        let mut block = [b' '; 64];
+        block[..n].copy_from_slice(&bytes[at..at + n]);
+        let masks = Masks::of(&block);
+        if masks.backslash == 0 && !escaped {
+            let strings = prefix_xor(masks.quote) ^ if in_string { !0 } else { 0 };
+            in_string = strings >> 63 == 1;
+            let (open, close) = (masks.open & !strings, masks.close & !strings);
+            if depth > i64::from(close.count_ones()) {
+                depth += i64::from(open.count_ones()) - i64::from(close.count_ones());
+            } else {
+                let mut brackets = open | close;
+                while brackets != 0 {
+                    let bit = brackets.trailing_zeros();
+                    if open >> bit & 1 == 1 {
+                        depth += 1;
+                    } else {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(at + bit as usize + 1);
+                        }
+                    }
+                    brackets &= brackets - 1;
+                }
+            }
+        } else {
+            for (i, &b) in block[..n].iter().enumerate() {
+                if escaped {
+                    escaped = false;
+                } else if in_string {
+                    match b {
+                        b'\\' => escaped = true,
+                        b'"' => in_string = false,
+                        _ => {}
+                    }
+                } else {
+                    match b {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                return Some(at + i + 1);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        at += n;
+    }
+    None
+}
+
+/// Per byte of a 64-byte block, one bit in each mask.
+struct Masks {
+    quote: u64,
+    backslash: u64,
+    open: u64,
+    close: u64,
+}
+
+impl Masks {
+    fn of(block: &[u8; 64]) -> Masks {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{
+                __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+                _mm_set1_epi8,
+            };
+            let mut masks = Masks {
+                quote: 0,
+                backslash: 0,
+                open: 0,
+                close: 0,
+            };
+            // SAFETY: SSE2 is part of the x86_64 baseline, and each load reads 16 of the block's
+            // 64 bytes.
+            unsafe {
+                // `{` and `[` differ only in bit 5, as do `}` and `]`.
+                let case = _mm_set1_epi8(0x20);
+                for part in 0..4 {
+                    let chunk = _mm_loadu_si128(block.as_ptr().add(part * 16).cast::<__m128i>());
+                    let folded = _mm_or_si128(chunk, case);
+                    let bits = |m| u64::from(_mm_movemask_epi8(m) as u16) << (part * 16);
+                    masks.quote |= bits(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'"' as i8)));
+                    masks.backslash |= bits(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'\\' as i8)));
+                    masks.open |= bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8(b'{' as i8)));
+                    masks.close |= bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8(b'}' as i8)));
+                }
+            }
+            masks
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let mask = |f: fn(u8) -> bool| {
+                (block.iter().enumerate()).fold(0u64, |m, (i, &b)| m | (u64::from(f(b)) << i))
+            };
+            Masks {
+                quote: mask(|b| b == b'"'),
+                backslash: mask(|b| b == b'\\'),
+                open: mask(|b| b | 0x20 == b'{'),
+                close: mask(|b| b | 0x20 == b'}'),
+            }
+        }
+    }
+}
+
+/// Bit `i` of the result is the XOR of bits `0..=i` of `x`.
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
 }
 
 #[cfg(test)]
@@ -482,6 +660,38 @@ mod tests {
         let first = members(text).unwrap()[0].value;
         assert_eq!(first.string(), "x\ny");
         assert!(members("[1]").is_none());
+    }
+
+    #[test]
+    fn bracket_matching_ends_where_the_scanner_does() {
+        let value = r#"{"a":"x{[\"]}\\","b":[{"c":"\\\"}"},[]],"é":"{","d":"\\"}"#;
+        // Every offset of the value against the 64-byte blocks, and with text after it.
+        for pad in 0..70 {
+            for after in ["", "]", " ,\"}\"", "}}}"] {
+                let text = format!("{}{value}{after}", " ".repeat(pad));
+                let mut s = Scanner::new(&text);
+                let scanned = s.value().expect("valid").text;
+                let mut s = Scanner::new(&text);
+                let skipped = s.skip_unchecked().expect("terminated");
+                assert_eq!(
+                    (skipped.text, skipped.kind),
+                    (scanned, Kind::Object),
+                    "pad {pad}"
+                );
+            }
+        }
+        for unterminated in [r#"{"a":"}"#, r#"[{"a":1}"#, r#"{"a":"\"}"#, "["] {
+            assert_eq!(
+                Scanner::new(unterminated)
+                    .skip_unchecked()
+                    .unwrap_err()
+                    .message,
+                "unterminated object or array"
+            );
+        }
+        assert!(Scanner::new("\"x\"").skip_unchecked().is_err());
+        assert_eq!(validate(" [1] "), Ok(()));
+        assert_eq!(validate("[1] 2").unwrap_err().offset, 4);
     }
 
     #[test]

@@ -429,7 +429,7 @@ fn read_one(
         match container::split(text)? {
             Content::Digest => Ok(None),
             Content::Records(records) => {
-                Ok(Some(decode(&records, &path, key, builder, &mut outcome)))
+                decode(&records, &path, key, builder, &mut outcome).map(Some)
             }
         }
     });
@@ -437,6 +437,12 @@ fn read_one(
         Ok(Some(rows)) => entry.rows = rows,
         Ok(None) => entry.kind = SourceKind::Digest,
         Err(bad) => {
+            // Records decoded before a syntax error go with the object.
+            *builder = BatchBuilder::new();
+            outcome.records = 0;
+            outcome.rows_without_time = 0;
+            outcome.rows_with_extra = 0;
+            outcome.quarantine.clear();
             entry.kind = SourceKind::Quarantined;
             entry.quarantined = 1;
             quarantine_object(run, &path, &entry.hash, &bytes, &bad, &mut outcome);
@@ -463,19 +469,21 @@ fn source_entry(run: &Run, path: &str, size: u64, hash: String, kind: SourceKind
     }
 }
 
-/// Decodes an object's records into partition batches; returns the rows stored.
+/// Decodes an object's records into partition batches; returns the rows stored, or the syntax
+/// error in a value the container pass left unchecked.
 fn decode(
     records: &Records,
     path: &str,
     key: &KeyInfo,
     builder: &mut BatchBuilder,
     outcome: &mut FileOutcome,
-) -> u64 {
+) -> Result<u64, BadInput> {
     builder.reserve(records.len());
     for index in event_time_order(records) {
         let record = records.get(index);
         outcome.records += 1;
-        match builder.append(record, path, index, (&key.account, &key.region)) {
+        let decoded = builder.append(record, path, index, (&key.account, &key.region));
+        match decoded.map_err(|at| records.invalid_json(record, at))? {
             Decoded::Row {
                 exact,
                 event_time_usable,
@@ -500,7 +508,7 @@ fn decode(
         let (batch, partitions) = builder.finish();
         outcome.parts = split_by_partition(batch, partitions);
     }
-    rows
+    Ok(rows)
 }
 
 /// Record indices in event-time order: by parsed `eventTime`, then by its text, records without
@@ -788,7 +796,9 @@ mod tests {
         };
         let mut builder = BatchBuilder::new();
         for (i, record) in records.iter().enumerate() {
-            builder.append(record, "s3://b/k", i, (&None, &None));
+            builder
+                .append(record, "s3://b/k", i, (&None, &None))
+                .expect("valid JSON");
         }
         let (batch, partitions) = builder.finish();
         split_by_partition(batch, partitions)
@@ -885,7 +895,7 @@ mod tests {
     }
 
     #[test]
-    fn readers_decode_every_object_and_quarantine_one_that_cannot_be_read() {
+    fn readers_decode_every_object_and_quarantine_those_that_cannot_be_read() {
         let dir = tempfile::tempdir().expect("temp dir");
         let record =
             |id: &str| format!(r#"{{"eventID":"{id}","eventTime":"2024-05-01T00:00:00Z"}}"#);
@@ -903,6 +913,13 @@ mod tests {
             (
                 "b.json",
                 Some(format!(r#"{{"Records":[{}]}}"#, record("3"))),
+            ),
+            (
+                "c.json",
+                Some(format!(
+                    "{{\"Records\":[{},\n{{\"userIdentity\":{{\"type\":\"Root\" \"arn\":\"a\"}}}}]}}",
+                    record("4")
+                )),
             ),
         ] {
             let path = dir.path().join(name);
@@ -929,7 +946,19 @@ mod tests {
             rx.into_iter().collect::<Vec<_>>()
         });
         let records: Vec<u64> = outcomes.iter().map(|o| o.records).collect();
-        assert_eq!(records, [2, 0, 1], "in claim order");
+        assert_eq!(records, [2, 0, 1, 0], "in claim order");
+        // The syntax error is inside a value the decoder validates, after a record it decoded:
+        // the object is quarantined whole, placed by line and column, and no row is kept.
+        let broken = &outcomes[3];
+        assert!(broken.parts.is_empty());
+        assert_eq!(broken.quarantine.len(), 1);
+        assert_eq!(broken.quarantine[0].reason, "invalid_json");
+        assert_eq!(
+            (broken.quarantine[0].line, broken.quarantine[0].column),
+            (Some(2), Some(32)),
+            "{:?}",
+            broken.quarantine[0]
+        );
         let gone = &outcomes[1];
         assert_eq!(gone.quarantine.len(), 1);
         assert_eq!(gone.quarantine[0].reason, "unreadable");

@@ -267,7 +267,9 @@ mod tests {
         };
         let mut builder = BatchBuilder::new();
         for (i, record) in records.iter().enumerate() {
-            builder.append(record, "s3://b/k", i, (&None, &None));
+            builder
+                .append(record, "s3://b/k", i, (&None, &None))
+                .expect("valid JSON");
         }
         builder.finish().0
     }
