@@ -439,32 +439,36 @@ fn find_special(bytes: &[u8], mut from: usize) -> usize {
 /// quotes precede it (a prefix XOR of the quote mask). Blocks with one go byte by byte.
 fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
     let (mut depth, mut in_string, mut escaped) = (0i64, false, false);
+    let mut padded = [b' '; 64];
     let mut at = start;
     while at < bytes.len() {
         let n = (bytes.len() - at).min(64);
-        let mut block = [b' '; 64];
-        block[..n].copy_from_slice(&bytes[at..at + n]);
-        let masks = Masks::of(&block);
+        let block: &[u8; 64] = match bytes[at..].first_chunk() {
+            Some(block) => block,
+            None => {
+                padded[..n].copy_from_slice(&bytes[at..]);
+                &padded
+            }
+        };
+        let masks = Masks::of(block);
         if masks.backslash == 0 && !escaped {
             let strings = prefix_xor(masks.quote) ^ if in_string { !0 } else { 0 };
             in_string = strings >> 63 == 1;
-            let (open, close) = (masks.open & !strings, masks.close & !strings);
-            if depth > i64::from(close.count_ones()) {
-                depth += i64::from(open.count_ones()) - i64::from(close.count_ones());
-            } else {
-                let mut brackets = open | close;
-                while brackets != 0 {
-                    let bit = brackets.trailing_zeros();
-                    if open >> bit & 1 == 1 {
-                        depth += 1;
-                    } else {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(at + bit as usize + 1);
-                        }
+            let open = masks.open & !strings;
+            // A block holds few brackets: going through them one by one is cheaper than counting
+            // them (x86_64's baseline has no popcount instruction).
+            let mut brackets = (masks.open | masks.close) & !strings;
+            while brackets != 0 {
+                let bit = brackets.trailing_zeros();
+                if open >> bit & 1 == 1 {
+                    depth += 1;
+                } else {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(at + bit as usize + 1);
                     }
-                    brackets &= brackets - 1;
                 }
+                brackets &= brackets - 1;
             }
         } else {
             for (i, &b) in block[..n].iter().enumerate() {
