@@ -236,10 +236,14 @@ impl Lake {
         // commits rather than forcing one per rename; every folder up to the root is synced, since
         // a folder made for a new partition is itself a new name in its parent. 84 files renamed
         // into new partition folders (125 folders in all) on this machine's ext4: 26 ms with an
-        // fsync of each file's folder after its rename, 19 ms this way.
-        for dir in &touched {
-            sync_dir(dir);
-        }
+        // fsync of each file's folder after its rename, 10-12 ms one folder after the other, and
+        // less again from several threads at once, whose fsyncs wait on the same journal commit.
+        let touched: Vec<PathBuf> = touched.into_iter().collect();
+        std::thread::scope(|scope| {
+            for dirs in touched.chunks(touched.len().div_ceil(SYNC_THREADS).max(1)) {
+                scope.spawn(move || dirs.iter().for_each(|dir| sync_dir(dir)));
+            }
+        });
         for path in &pending.deletes {
             let path = self.root.join(path);
             if path.exists() {
@@ -318,6 +322,9 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
 }
 
 /// Makes a folder's entries (new names, renames) durable. Best effort where unsupported.
+/// Threads that sync folders at a commit: fsyncs mostly wait on the disk, not on a core.
+const SYNC_THREADS: usize = 8;
+
 pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
