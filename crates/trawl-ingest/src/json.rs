@@ -684,6 +684,17 @@ mod tests {
                 );
             }
         }
+        // Strings with brackets across blocks that hold no backslash: the quote parity carries.
+        let long = format!(
+            r#"[{{"a":"{}"}},"{}",[]]"#,
+            "}]".repeat(50),
+            "[{".repeat(40)
+        );
+        for pad in 0..70 {
+            let text = format!("{}{long}]", " ".repeat(pad));
+            let skipped = Scanner::new(&text).skip_unchecked().expect("terminated");
+            assert_eq!(skipped.text, long, "pad {pad}");
+        }
         for unterminated in [r#"{"a":"}"#, r#"[{"a":1}"#, r#"{"a":"\"}"#, "["] {
             assert_eq!(
                 Scanner::new(unterminated)
