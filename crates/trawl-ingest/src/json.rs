@@ -1,8 +1,8 @@
 //! A validating JSON scanner over UTF-8 text that hands out values as slices of the text, never as
-//! a DOM. Ingest reads each byte of a delivery file once with it: the container's records and their
-//! top-level members come back as spans; deeper values are validated and skipped, to be stored as
-//! their exact text, or only bracket-matched ([`Scanner::skip_unchecked`]) when the decoder scans
-//! them whole anyway (small nested objects).
+//! a DOM. Ingest validates each byte of a delivery file once with it: the container's records and
+//! their top-level members come back as spans; deeper values are validated and skipped, to be
+//! stored as their exact text, or, when the decoder scans them whole anyway (small nested objects),
+//! only bracket-matched ([`Scanner::skip_unchecked`]) and left for the decoder to validate.
 //!
 //! The scanner only says *where* the text stops being JSON; [`crate::container`] asks serde_json
 //! for the message, so errors read the same as every other JSON error trawl reports.
