@@ -321,10 +321,10 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
     Ok(())
 }
 
-/// Makes a folder's entries (new names, renames) durable. Best effort where unsupported.
 /// Threads that sync folders at a commit: fsyncs mostly wait on the disk, not on a core.
 const SYNC_THREADS: usize = 8;
 
+/// Makes a folder's entries (new names, renames) durable. Best effort where unsupported.
 pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();

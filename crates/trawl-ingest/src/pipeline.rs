@@ -445,12 +445,6 @@ fn read_one(
         Ok(Some(rows)) => entry.rows = rows,
         Ok(None) => entry.kind = SourceKind::Digest,
         Err(bad) => {
-            // Records decoded before a syntax error go with the object.
-            *builder = BatchBuilder::new();
-            outcome.records = 0;
-            outcome.rows_without_time = 0;
-            outcome.rows_with_extra = 0;
-            outcome.quarantine.clear();
             entry.kind = SourceKind::Quarantined;
             entry.quarantined = 1;
             quarantine_object(run, &path, &entry.hash, &bytes, &bad, &mut outcome);
@@ -478,7 +472,8 @@ fn source_entry(run: &Run, path: &str, size: u64, hash: String, kind: SourceKind
 }
 
 /// Decodes an object's records into partition batches; returns the rows stored, or the syntax
-/// error in a value the container pass left unchecked.
+/// error in a value the container pass left unchecked. `outcome` is only written on success: on an
+/// error the records decoded before it go with the object, and `builder` starts afresh.
 fn decode(
     records: &Records,
     path: &str,
@@ -487,19 +482,24 @@ fn decode(
     outcome: &mut FileOutcome,
 ) -> Result<u64, BadInput> {
     builder.reserve(records.len());
+    let (mut rows_with_extra, mut rows_without_time, mut not_objects) = (0, 0, Vec::new());
     for index in event_time_order(records) {
         let record = records.get(index);
-        outcome.records += 1;
-        let decoded = builder.append(record, path, index, (&key.account, &key.region));
-        match decoded.map_err(|at| records.invalid_json(record, at))? {
+        let decoded = builder
+            .append(record, path, index, (&key.account, &key.region))
+            .map_err(|at| {
+                *builder = BatchBuilder::new();
+                records.invalid_json(record, at)
+            })?;
+        match decoded {
             Decoded::Row {
                 exact,
                 event_time_usable,
             } => {
-                outcome.rows_with_extra += u64::from(!exact);
-                outcome.rows_without_time += u64::from(!event_time_usable);
+                rows_with_extra += u64::from(!exact);
+                rows_without_time += u64::from(!event_time_usable);
             }
-            Decoded::NotAnObject => outcome.quarantine.push(QuarantineEntry {
+            Decoded::NotAnObject => not_objects.push(QuarantineEntry {
                 source: path.to_string(),
                 reason: "not_an_object".into(),
                 detail: format!("record {index} is not a JSON object"),
@@ -511,6 +511,10 @@ fn decode(
             }),
         }
     }
+    outcome.records += records.len() as u64;
+    outcome.rows_with_extra += rows_with_extra;
+    outcome.rows_without_time += rows_without_time;
+    outcome.quarantine.extend(not_objects);
     let rows = builder.len() as u64;
     if rows > 0 {
         let (batch, partitions) = builder.finish();
