@@ -3,13 +3,15 @@
 //! records, each with its top-level members, in one pass and without building a DOM.
 //! (The struct and list values that decode scans whole are left for it to validate: see [`split`].)
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use flate2::{Decompress, FlushDecompress, Status};
 use serde::de::IgnoredAny;
+use trawl_schema::RECORD_FIELDS;
 
 use crate::decode;
-use crate::json::{Kind, Member, Scanner, SyntaxError, Value};
+use crate::json::{Key, KeyOrder, Kind, Member, Scanner, SyntaxError, Value};
 
 /// Why a source object cannot be read as a trail log. The names match the quarantine reasons.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +133,8 @@ pub struct Records<'a> {
     text: &'a str,
     records: Vec<(Value<'a>, Range<usize>)>,
     members: Vec<Member<'a>>,
+    /// The order of the records' keys, learnt as they are read.
+    keys: KeyOrder,
 }
 
 /// One record: its exact text, and its members in source order (none unless it is an object).
@@ -181,14 +185,19 @@ impl<'a> Records<'a> {
         }
         let first = self.members.len();
         let start = s.offset();
-        s.object(|s, key| {
-            let value = match s.peek() {
-                Some(opener @ (b'{' | b'[')) if decode::scanned_whole(&key, opener) => {
+        let members = &mut self.members;
+        s.object_keyed(&mut self.keys, |s, key| {
+            let (key, known) = match key {
+                Key::Known(i) => (Cow::Borrowed(RECORD_FIELDS[i].key), Some(i)),
+                Key::Other(key) => (key, None),
+            };
+            let value = match (known, s.peek()) {
+                (Some(i), Some(opener @ (b'{' | b'['))) if decode::scanned_whole(i, opener) => {
                     s.skip_unchecked()?
                 }
                 _ => s.value()?,
             };
-            self.members.push(Member { key, value });
+            members.push(Member { key, known, value });
             Ok(())
         })?;
         let end = s.offset();
@@ -207,6 +216,7 @@ impl<'a> Records<'a> {
             text,
             records: Vec::with_capacity(records),
             members: Vec::with_capacity(records * 28),
+            keys: decode::record_keys(),
         }
     }
 }
@@ -275,7 +285,11 @@ fn split_object(text: &str) -> Result<Result<Content<'_>, BadInput>, SyntaxError
             _ => {}
         }
         let value = s.value()?;
-        top.push(Member { key, value });
+        top.push(Member {
+            key,
+            known: None,
+            value,
+        });
         Ok(())
     })?;
     let end = s.offset();
@@ -297,6 +311,7 @@ fn split_object(text: &str) -> Result<Result<Content<'_>, BadInput>, SyntaxError
             text,
             records: vec![(record, 0..top.len())],
             members: top,
+            keys: KeyOrder::default(),
         }))
     } else {
         Err(BadInput::NotTrailLog(
