@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use arrow::array::builder::NullBufferBuilder;
 use arrow::array::{
-    Array, ArrayRef, Int64Builder, ListArray, MapArray, StringArray, StringBuilder, StructArray,
+    ArrayRef, Int64Builder, ListArray, MapArray, StringArray, StructArray,
     TimestampMillisecondBuilder,
 };
 use arrow::buffer::OffsetBuffer;
@@ -60,17 +60,11 @@ enum Builder {
 /// column, and as a call it saved and restored six registers each time, mostly to find nothing
 /// missing.
 #[inline(always)]
-fn pad_strings(b: &mut StringBuilder, rows: usize) {
-    // The row count from the offsets: `len()` is a call into arrow that is not inlined.
-    let missing = rows.saturating_sub(b.offsets_slice().len() - 1);
+fn pad_strings(b: &mut Strings, rows: usize) {
+    let missing = rows.saturating_sub(b.len());
     if missing > 0 {
-        append_nulls(b, missing);
+        b.append_nulls(missing);
     }
-}
-
-#[inline(never)]
-fn append_nulls(b: &mut StringBuilder, n: usize) {
-    b.append_nulls(n);
 }
 
 /// Appends NULL bits until `nulls` covers `rows` rows; returns how many it appended. (Appending
@@ -90,51 +84,100 @@ fn pad_offsets(offsets: &mut Vec<i32>, nulls: &mut NullBufferBuilder, rows: usiz
     offsets.resize(offsets.len() + missing, last);
 }
 
-/// A string column's builder that starts each batch with room for what the previous batch held
-/// per record, so that appending rarely outgrows it. (Builders that start empty re-allocate, and
-/// copy, their buffers as they grow: about 150 times per source object.)
-#[derive(Default)]
+/// A string column under construction: arrow's `StringBuilder` made for this loop. Appending a
+/// value is inlined where it happens (arrow's `append_value` was a call for every value of every
+/// column), and each batch starts with room for what the previous batch held per record, so that
+/// appending rarely outgrows it (builders that start empty re-allocate, and copy, their buffers as
+/// they grow: about 150 times per source object).
 struct Strings {
-    builder: StringBuilder,
+    /// The values one after the other.
+    values: Vec<u8>,
+    /// Where each row starts in `values`, and one past the last row's end.
+    offsets: Vec<i32>,
+    nulls: NullBufferBuilder,
     /// Rows and value bytes per record of the batch, as last finished.
     per_record: (f64, f64),
 }
 
-impl std::ops::Deref for Strings {
-    type Target = StringBuilder;
-    fn deref(&self) -> &StringBuilder {
-        &self.builder
-    }
-}
-
-impl std::ops::DerefMut for Strings {
-    fn deref_mut(&mut self) -> &mut StringBuilder {
-        &mut self.builder
+impl Default for Strings {
+    fn default() -> Self {
+        Strings {
+            values: Vec::new(),
+            offsets: vec![0],
+            nulls: NullBufferBuilder::new(0),
+            per_record: (0.0, 0.0),
+        }
     }
 }
 
 impl Strings {
+    /// The number of rows.
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Appends one value.
+    #[inline(always)]
+    fn append_value(&mut self, value: impl AsRef<str>) {
+        self.values.extend_from_slice(value.as_ref().as_bytes());
+        self.offsets.push(offset(self.values.len()));
+        self.nulls.append_non_null();
+    }
+
+    /// Appends `n` NULLs.
+    #[inline(never)]
+    fn append_nulls(&mut self, n: usize) {
+        self.offsets
+            .resize(self.offsets.len() + n, offset(self.values.len()));
+        self.nulls.append_n_nulls(n);
+    }
+
+    fn append_null(&mut self) {
+        self.append_nulls(1);
+    }
+
+    fn append_option(&mut self, value: Option<&str>) {
+        match value {
+            Some(value) => self.append_value(value),
+            None => self.append_null(),
+        }
+    }
+
     /// Makes room for a batch of `records` records; only while empty (between batches).
     fn reserve(&mut self, records: usize) {
         let (rows, bytes) = self.per_record;
-        if self.builder.offsets_slice().len() == 1 && rows > 0.0 {
+        if self.len() == 0 && rows > 0.0 {
             let room = |per_record: f64| (per_record * records as f64 * 1.1) as usize + 1;
-            self.builder = StringBuilder::with_capacity(room(rows), room(bytes));
+            self.values = Vec::with_capacity(room(bytes));
+            self.offsets = Vec::with_capacity(room(rows) + 1);
+            self.offsets.push(0);
         }
     }
 
     /// The column's rows as an array; remembers their size per record of a batch of `records`.
     fn finish(&mut self, records: usize) -> StringArray {
-        let array = self.builder.finish();
+        let values = std::mem::take(&mut self.values);
+        let offsets = std::mem::replace(&mut self.offsets, vec![0]);
         if records > 0 {
             let records = records as f64;
             self.per_record = (
-                array.len() as f64 / records,
-                array.value_data().len() as f64 / records,
+                (offsets.len() - 1) as f64 / records,
+                values.len() as f64 / records,
             );
         }
-        array
+        let offsets = OffsetBuffer::new(offsets.into());
+        // SAFETY: every value appended was a `str`, so `values` is UTF-8 and each offset falls on
+        // a character boundary; `OffsetBuffer::new` checked that the offsets only grow from 0.
+        unsafe { StringArray::new_unchecked(offsets, values.into(), self.nulls.finish()) }
     }
+}
+
+/// A string column's length as an Arrow offset. One source object's text is far below 2 GiB per
+/// column (and a column with more could not be a `StringArray`).
+#[inline(always)]
+fn offset(len: usize) -> i32 {
+    i32::try_from(len).expect("a string column of one source object holds under 2 GiB")
 }
 
 struct StructBuilder {
@@ -616,12 +659,15 @@ impl BatchBuilder {
                 if text.len() > 1 {
                     text.push(',');
                 }
-                if member.key.contains(['"', '\\']) || member.key.contains(char::is_control) {
-                    text.push_str(&serde_json::to_string(&member.key).unwrap_or_default());
-                } else {
+                // Known keys are the schema's own spellings: nothing in them to escape.
+                let plain = member.known.is_some()
+                    || !(member.key.contains(['"', '\\']) || member.key.contains(char::is_control));
+                if plain {
                     text.push('"');
                     text.push_str(&member.key);
                     text.push('"');
+                } else {
+                    text.push_str(&serde_json::to_string(&member.key).unwrap_or_default());
                 }
                 text.push(':');
                 text.push_str(member.value.text);
@@ -728,6 +774,31 @@ mod tests {
             })
             .collect();
         (b.finish().0, outcomes)
+    }
+
+    #[test]
+    fn string_columns_hold_values_nulls_and_padding_batch_after_batch() {
+        let mut b = Strings::default();
+        for batch in 0..3 {
+            b.reserve(4);
+            b.append_value("é");
+            pad_strings(&mut b, 3);
+            b.append_option(Some(""));
+            b.append_option(None);
+            b.append_value(format!("batch {batch}"));
+            pad_strings(&mut b, 6);
+            let expected = StringArray::from(vec![
+                Some("é"),
+                None,
+                None,
+                Some(""),
+                None,
+                Some(&*format!("batch {batch}")),
+            ]);
+            assert_eq!(b.finish(4), expected);
+            assert_eq!(b.len(), 0);
+        }
+        assert_eq!(b.finish(0), StringArray::from(Vec::<&str>::new()));
     }
 
     #[test]
