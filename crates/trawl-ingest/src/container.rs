@@ -3,7 +3,6 @@
 //! records, each with its top-level members, in one pass and without building a DOM.
 //! (The struct and list values that decode scans whole are left for it to validate: see [`split`].)
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use flate2::{Decompress, FlushDecompress, Status};
@@ -11,7 +10,7 @@ use serde::de::IgnoredAny;
 use trawl_schema::RECORD_FIELDS;
 
 use crate::decode;
-use crate::json::{Key, KeyOrder, Kind, Member, Scanner, SyntaxError, Value};
+use crate::json::{Key, KeyOrder, Kind, Member, RawKey, Scanner, SyntaxError, Value};
 
 /// Why a source object cannot be read as a trail log. The names match the quarantine reasons.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,7 +187,13 @@ impl<'a> Records<'a> {
         let members = &mut self.members;
         s.object_keyed(&mut self.keys, |s, key| {
             let (key, known) = match key {
-                Key::Known(i) => (Cow::Borrowed(RECORD_FIELDS[i].key), Some(i)),
+                Key::Known(i) => (
+                    RawKey {
+                        text: RECORD_FIELDS[i].key,
+                        escaped: false,
+                    },
+                    Some(i),
+                ),
                 Key::Other(key) => (key, None),
             };
             let value = match (known, s.peek()) {
@@ -197,7 +202,12 @@ impl<'a> Records<'a> {
                 }
                 _ => s.value()?,
             };
-            members.push(Member { key, known, value });
+            members.push(Member {
+                key_text: key.text,
+                key_escaped: key.escaped,
+                known: known.map(|i| i as u16),
+                value,
+            });
             Ok(())
         })?;
         let end = s.offset();
@@ -269,8 +279,8 @@ fn split_object(text: &str) -> Result<Result<Content<'_>, BadInput>, SyntaxError
     let (mut digest_start_time, mut log_files, mut record_like) = (false, false, false);
     s.peek();
     let start = s.offset();
-    s.object(|s, key| {
-        match &*key {
+    s.object_raw(|s, raw| {
+        match &*raw.decoded() {
             "Records" if has_records => return Err(s.error("duplicate field `Records`")),
             "Records" => {
                 has_records = true;
@@ -286,7 +296,8 @@ fn split_object(text: &str) -> Result<Result<Content<'_>, BadInput>, SyntaxError
         }
         let value = s.value()?;
         top.push(Member {
-            key,
+            key_text: raw.text,
+            key_escaped: raw.escaped,
             known: None,
             value,
         });

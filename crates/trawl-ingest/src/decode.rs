@@ -217,7 +217,7 @@ impl StructBuilder {
         s.object_keyed(&mut self.keys, |s, key| {
             let field = match key {
                 Key::Known(i) => Some((i, true)),
-                Key::Other(key) => lookup(fields, &key),
+                Key::Other(key) => lookup(fields, &key.decoded()),
             };
             match field {
                 Some((i, spelt_exactly)) if seen & (1 << i) == 0 => {
@@ -614,8 +614,8 @@ impl BatchBuilder {
         noted.resize(members.len(), false);
         for (p, member) in members.iter().enumerate() {
             let field = match member.known {
-                Some(i) => Some((i, true)),
-                None => lookup(RECORD_FIELDS, &member.key),
+                Some(i) => Some((usize::from(i), true)),
+                None => lookup(RECORD_FIELDS, &member.key()),
             };
             match field {
                 Some((i, _)) if first_at[i] != usize::MAX => {
@@ -663,16 +663,10 @@ impl BatchBuilder {
                 if text.len() > 1 {
                     text.push(',');
                 }
-                // Known keys are the schema's own spellings: nothing in them to escape.
-                let plain = member.known.is_some()
-                    || !(member.key.contains(['"', '\\']) || member.key.contains(char::is_control));
-                if plain {
-                    text.push('"');
-                    text.push_str(&member.key);
-                    text.push('"');
-                } else {
-                    text.push_str(&serde_json::to_string(&member.key).unwrap_or_default());
-                }
+                // The key as written: valid JSON string text, escapes and all.
+                text.push('"');
+                text.push_str(member.key_text);
+                text.push('"');
                 text.push(':');
                 text.push_str(member.value.text);
             }
@@ -924,6 +918,16 @@ mod tests {
         );
         assert_eq!(text(&batch, "date_partition", 0), None);
         assert_eq!(text(&batch, "eventtime", 0).unwrap(), "2024-05-01 10:00:00");
+
+        // Keys with escapes are kept as written, and decode to the same keys.
+        let r = r#"{"a\"b":1,"\u0041\n":2,"eventName":"N","event\u004eame":"M"}"#;
+        let (batch, _) = decode(&[r]);
+        let extra = text(&batch, "_extra", 0).unwrap();
+        assert_eq!(
+            extra,
+            r#"{"a\"b":1,"\u0041\n":2,"eventName":"N","eventName":"M"}"#
+        );
+        assert_eq!(text(&batch, "eventname", 0).unwrap(), "N");
     }
 
     #[test]

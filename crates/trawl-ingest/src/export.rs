@@ -99,7 +99,7 @@ fn write_record(batch: &RecordBatch, extra: &StringArray, row: usize, out: &mut 
     for (i, field) in RECORD_FIELDS.iter().enumerate() {
         if noted_pairs
             .iter()
-            .any(|m| m.key.eq_ignore_ascii_case(field.key))
+            .any(|m| m.key().eq_ignore_ascii_case(field.key))
         {
             continue;
         }
@@ -107,7 +107,7 @@ fn write_record(batch: &RecordBatch, extra: &StringArray, row: usize, out: &mut 
     }
     for member in &noted_pairs {
         separator(out, &mut first);
-        write_string(&member.key, out);
+        write_string(&member.key(), out);
         out.push(b':');
         write_json_text(member.value.text, out);
     }

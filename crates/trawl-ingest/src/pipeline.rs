@@ -534,7 +534,7 @@ fn event_time_order(records: &Records) -> Vec<usize> {
             let text = record
                 .members
                 .iter()
-                .find(|m| m.key == "eventTime")
+                .find(|m| m.key() == "eventTime")
                 .filter(|m| matches!(m.value.kind, JsonKind::String { .. }))
                 .map(|m| &m.value.text[1..m.value.text.len() - 1]);
             (text.and_then(EventTime::parse).map(|t| t.millis), text)
