@@ -850,18 +850,18 @@ mod tests {
         }
     }
 
-    /// An object's members as `object_keyed` reads them with `keys`, known keys by name.
-    fn keyed_members(text: &str, keys: &mut KeyOrder) -> Result<Vec<(String, String)>, usize> {
+    /// The members of the object `text` holds, as `read` reads them with the scanner and hands
+    /// each key's name to the closure it is given; else the offset of the error.
+    fn members_read_by<'t>(
+        text: &'t str,
+        read: impl FnOnce(
+            &mut Scanner<'t>,
+            &mut dyn FnMut(&mut Scanner<'t>, String) -> Result<(), SyntaxError>,
+        ) -> Result<(), SyntaxError>,
+    ) -> Result<Vec<(String, String)>, usize> {
         let mut s = Scanner::new(text);
         let mut out = Vec::new();
-        let names: Vec<String> = (keys.patterns.iter())
-            .map(|p| String::from_utf8(p[1..p.len() - 2].to_vec()).unwrap())
-            .collect();
-        s.object_keyed(keys, |s, key| {
-            let name = match key {
-                Key::Known(i) => names[i].clone(),
-                Key::Other(key) => format!("other {}", key.decoded()),
-            };
+        read(&mut s, &mut |s, name| {
             out.push((name, s.value()?.text.to_string()));
             Ok(())
         })
@@ -872,23 +872,27 @@ mod tests {
         Ok(out)
     }
 
+    /// An object's members as `object_keyed` reads them with `keys`, known keys by name.
+    fn keyed_members(text: &str, keys: &mut KeyOrder) -> Result<Vec<(String, String)>, usize> {
+        let names: Vec<String> = (keys.patterns.iter())
+            .map(|p| String::from_utf8(p[1..p.len() - 2].to_vec()).unwrap())
+            .collect();
+        members_read_by(text, |s, member| {
+            s.object_keyed(keys, |s, key| match key {
+                Key::Known(i) => member(s, names[i].clone()),
+                Key::Other(key) => member(s, format!("other {}", key.decoded())),
+            })
+        })
+    }
+
     /// The same members as `object` reads them, keys not in `known` marked as other.
     fn plain_members(text: &str, known: &[&str]) -> Result<Vec<(String, String)>, usize> {
-        let mut s = Scanner::new(text);
-        let mut out = Vec::new();
-        s.object(|s, key| {
-            let name = match known.contains(&&*key) {
-                true => key.to_string(),
-                false => format!("other {key}"),
-            };
-            out.push((name, s.value()?.text.to_string()));
-            Ok(())
+        members_read_by(text, |s, member| {
+            s.object(|s, key| match known.contains(&&*key) {
+                true => member(s, key.to_string()),
+                false => member(s, format!("other {key}")),
+            })
         })
-        .map_err(|e| e.offset)?;
-        if !s.at_end() {
-            return Err(s.offset());
-        }
-        Ok(out)
     }
 
     #[test]
