@@ -2,7 +2,7 @@
 
 Three sources, each labelled in the results:
 - ``criterion``: trawl-ingest's Criterion benchmark (``crates/trawl-ingest/benches/hot_paths.rs``) run on
-  a sample of the corpus' own files: flate2 + zlib-rs inflate, serde_json ``RawValue`` split, and
+  a sample of the corpus' own files: trawl's inflate (libdeflate), serde_json ``RawValue`` split, and
   trawl's own decoder into Arrow, one core each;
 - ``zcat``: ``gzip -dc`` over the whole corpus (stock zlib, one core), with the parse anchor;
 - ``anchor``: performance.md's figures only.
@@ -56,7 +56,7 @@ def measure(corpus: Corpus, work: Path, use_criterion: bool, timeout: float) -> 
                 rows.append(
                     {
                         "source": "criterion",
-                        "label": f"Criterion on {bench['files']} of these files: zlib-rs inflate + RawValue split",
+                        "label": f"Criterion on {bench['files']} of these files: libdeflate inflate + RawValue split",
                         "inflate_bytes_per_s": inflate,
                         "events_per_s_per_core": per_core(bytes_per_event, inflate, split),
                     }

@@ -5,11 +5,11 @@
 
 use std::ops::Range;
 
-use flate2::{Decompress, FlushDecompress, Status};
 use serde::de::IgnoredAny;
 use trawl_schema::RECORD_FIELDS;
 
 use crate::decode;
+use crate::gunzip::gunzip;
 use crate::json::{Key, KeyOrder, Kind, Member, RawKey, Scanner, SyntaxError, Value};
 
 /// Why a source object cannot be read as a trail log. The names match the quarantine reasons.
@@ -86,34 +86,6 @@ pub fn inflate<'a>(bytes: &'a [u8], buffer: &'a mut Vec<u8>) -> Result<&'a [u8],
         [b'P', b'K', 3, 4, ..] => Err(BadInput::UnsupportedCompression("zip")),
         _ => Ok(bytes),
     }
-}
-
-/// Inflates every gzip member of `input` in turn into `out`, checking each member's CRC and length.
-fn gunzip(mut input: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
-    out.clear();
-    // CloudTrail's JSON inflates about 7-fold.
-    out.reserve(input.len() * 8);
-    while !input.is_empty() {
-        let mut member = Decompress::new_gzip(15);
-        loop {
-            if out.len() == out.capacity() {
-                out.reserve(out.capacity());
-            }
-            let (read, written) = (member.total_in(), member.total_out());
-            let status = member
-                .decompress_vec(input, out, FlushDecompress::None)
-                .map_err(|e| e.to_string())?;
-            let read = (member.total_in() - read) as usize;
-            input = &input[read..];
-            if status == Status::StreamEnd {
-                break;
-            }
-            if read == 0 && member.total_out() == written {
-                return Err("the gzip stream ends early: the file is truncated".into());
-            }
-        }
-    }
-    Ok(())
 }
 
 /// What one source object turned out to hold.

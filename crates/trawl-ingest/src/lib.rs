@@ -9,6 +9,7 @@
 mod container;
 mod decode;
 mod export;
+mod gunzip;
 mod json;
 mod lake;
 mod partition;
