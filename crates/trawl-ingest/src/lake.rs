@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use trawl_schema::{LAKE_FORMAT_VERSION, STATE_DIR, TABLE_DIR};
 
 use crate::Error;
+use crate::partition::EventTime;
 
 /// One Parquet file of the lake.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -34,6 +35,11 @@ pub struct DataFile {
     pub min_eventtime: Option<String>,
     /// See `min_eventtime`.
     pub max_eventtime: Option<String>,
+    /// The earliest and latest `eventtime` in the file that parses as a time, in milliseconds
+    /// since the Unix epoch (UTC); `None` when none does, and in manifests written before trawl
+    /// kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_millis: Option<(i64, i64)>,
 }
 
 /// What happened to one source object.
@@ -103,6 +109,22 @@ impl Default for Manifest {
             quarantine: Vec::new(),
             pending: Pending::default(),
         }
+    }
+}
+
+impl Manifest {
+    /// The earliest and latest event time in the lake, in milliseconds since the Unix epoch (UTC).
+    /// Only times that parse count: an `eventTime` that is not a time does not stretch the span.
+    /// A file listed by an older manifest counts with its `eventtime` text bounds, when both parse.
+    pub fn event_span(&self) -> Option<(i64, i64)> {
+        let parsed = |text: &Option<String>| Some(EventTime::parse(text.as_deref()?)?.millis);
+        self.files
+            .iter()
+            .filter_map(|f| {
+                f.event_millis
+                    .or_else(|| Some((parsed(&f.min_eventtime)?, parsed(&f.max_eventtime)?)))
+            })
+            .reduce(|(first, last), (min, max)| (first.min(min), last.max(max)))
     }
 }
 
@@ -328,5 +350,51 @@ const SYNC_THREADS: usize = 8;
 pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(event_millis: Option<(i64, i64)>, min: &str, max: &str) -> DataFile {
+        DataFile {
+            path: "f.parquet".into(),
+            rows: 1,
+            bytes: 1,
+            partition: "p".into(),
+            min_eventtime: Some(min.into()),
+            max_eventtime: Some(max.into()),
+            event_millis,
+        }
+    }
+
+    #[test]
+    fn the_event_span_counts_only_times_that_parse() {
+        let millis = |t| EventTime::parse(t).unwrap().millis;
+        let manifest = Manifest {
+            files: vec![
+                file(
+                    Some((
+                        millis("2024-05-02T00:00:00Z"),
+                        millis("2024-05-03T00:00:00Z"),
+                    )),
+                    "2024-05-02T00:00:00Z",
+                    "ThisIsAWrongEventTime",
+                ),
+                // Listed by an older manifest: its text bounds count when both parse.
+                file(None, "2024-05-01T00:00:00Z", "2024-05-01T12:00:00Z"),
+                file(None, "2020-01-01T00:00:00Z", "not a time"),
+            ],
+            ..Manifest::default()
+        };
+        assert_eq!(
+            manifest.event_span(),
+            Some((
+                millis("2024-05-01T00:00:00Z"),
+                millis("2024-05-03T00:00:00Z")
+            ))
+        );
+        assert_eq!(Manifest::default().event_span(), None);
     }
 }

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use arrow::array::{Array, AsArray, RecordBatch, StringArray, TimestampMillisecondArray};
-use arrow::compute::{interleave_record_batch, max_string, min_string};
+use arrow::compute::{
+    interleave_record_batch, max as arrow_max, max_string, min as arrow_min, min_string,
+};
 use arrow::datatypes::DataType;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -268,14 +270,15 @@ pub fn write_file(
     let rows: usize = sorted.iter().map(RecordBatch::num_rows).sum();
     let mut writer = ArrowWriter::try_new(file, lake_schema(), Some(properties(&sorted)))?;
     let (mut min, mut max) = (None::<&str>, None::<&str>);
+    let mut millis = None::<(i64, i64)>;
     for batch in &sorted {
         writer.write(batch)?;
-        let times = batch
-            .column_by_name("eventtime")
-            .expect("lake schema has eventtime")
-            .as_string::<i32>();
-        min = min.into_iter().chain(min_string(times)).min();
-        max = max.into_iter().chain(max_string(times)).max();
+        let keys = TimeKeys::of(batch);
+        min = min.into_iter().chain(min_string(keys.text)).min();
+        max = max.into_iter().chain(max_string(keys.text)).max();
+        if let (Some(first), Some(last)) = (arrow_min(keys.millis), arrow_max(keys.millis)) {
+            millis = Some(millis.map_or((first, last), |(a, b)| (a.min(first), b.max(last))));
+        }
     }
     let file = writer.into_inner()?;
     file.sync_all()?;
@@ -286,6 +289,7 @@ pub fn write_file(
         partition,
         min_eventtime: min.map(str::to_string),
         max_eventtime: max.map(str::to_string),
+        event_millis: millis,
     })
 }
 

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs;
 
 use serde_json::Value;
-use trawl_ingest::{Lake, QuarantineEntry, SourceKind};
+use trawl_ingest::{EventTime, Lake, QuarantineEntry, SourceKind};
 
 use crate::{canonical, exported, ingest_into, walk};
 
@@ -139,7 +139,7 @@ fn every_real_file_ingests_as_expected() {
     let times: Vec<&str> = records
         .iter()
         .filter_map(|r| r["eventTime"].as_str())
-        .filter(|t| trawl_ingest::EventTime::parse(t).is_some())
+        .filter(|t| EventTime::parse(t).is_some())
         .collect();
     assert_eq!(
         times.iter().min().copied(),
@@ -148,6 +148,16 @@ fn every_real_file_ingests_as_expected() {
     assert_eq!(
         times.iter().max().copied(),
         totals["eventTime_max"].as_str()
+    );
+    // `trawl lake info` shows the same span, which a record's unparsable eventTime does not stretch.
+    let millis = |bound: &str| {
+        EventTime::parse(totals[bound].as_str().unwrap())
+            .unwrap()
+            .millis
+    };
+    assert_eq!(
+        Lake::open(tmp.path()).unwrap().manifest().event_span(),
+        Some((millis("eventTime_min"), millis("eventTime_max")))
     );
 }
 

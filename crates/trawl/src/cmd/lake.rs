@@ -46,6 +46,7 @@ pub fn run(command: Command) -> super::Result<ExitCode> {
     let opened = Lake::open(&lake.lake)?;
     let m = opened.manifest();
     let count = |kind| m.sources.iter().filter(|s| s.kind == kind).count();
+    let span = m.event_span();
     let info = Info {
         lake: lake.lake.display().to_string(),
         format_version: m.format_version,
@@ -59,8 +60,8 @@ pub fn run(command: Command) -> super::Result<ExitCode> {
         files: m.files.len(),
         rows: m.files.iter().map(|f| f.rows).sum(),
         bytes: m.files.iter().map(|f| f.bytes).sum(),
-        first_event: m.files.iter().filter_map(|f| f.min_eventtime.clone()).min(),
-        last_event: m.files.iter().filter_map(|f| f.max_eventtime.clone()).max(),
+        first_event: span.and_then(|(first, _)| utc(first)),
+        last_event: span.and_then(|(_, last)| utc(last)),
         sources: m.sources.len(),
         sources_digest: count(SourceKind::Digest),
         sources_not_a_log: count(SourceKind::NotALog),
@@ -94,4 +95,11 @@ pub fn run(command: Command) -> super::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Milliseconds since the Unix epoch as CloudTrail writes times (`2024-05-01T00:00:01Z`; a fraction
+/// only when there is one).
+fn utc(millis: i64) -> Option<String> {
+    let time = chrono::DateTime::from_timestamp_millis(millis)?;
+    Some(time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
 }
