@@ -393,6 +393,23 @@ mod tests {
     }
 
     #[test]
+    fn a_file_keeps_its_text_and_its_parsed_time_bounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = batch(&[Some(T2), Some("not a time"), Some(T1), None]);
+        let file = write_file(
+            &[rows],
+            &dir.path().join("f.parquet"),
+            "f".into(),
+            "p".into(),
+        );
+        let file = file.unwrap();
+        assert_eq!(file.min_eventtime.as_deref(), Some(T1));
+        assert_eq!(file.max_eventtime.as_deref(), Some("not a time"));
+        let millis = |t| crate::EventTime::parse(t).unwrap().millis;
+        assert_eq!(file.event_millis, Some((millis(T1), millis(T2))));
+    }
+
+    #[test]
     fn only_columns_with_one_value_throughout_a_file_go_uncompressed() {
         let records = [
             format!(
