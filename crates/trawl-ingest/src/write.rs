@@ -9,9 +9,8 @@ use arrow::array::{Array, AsArray, RecordBatch, StringArray, TimestampMillisecon
 use arrow::compute::{
     interleave_record_batch, max as arrow_max, max_string, min as arrow_min, min_string,
 };
-use arrow::datatypes::DataType;
-use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::{ArrowSchemaConverter, ArrowWriter};
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
@@ -157,37 +156,32 @@ fn properties(batches: &[RecordBatch]) -> WriterProperties {
 /// below a struct that some records have, such as `webidfederationdata`, still has varying
 /// definition levels, which zstd halves: it stays compressed.
 fn single_valued_columns(batches: &[RecordBatch]) -> Vec<ColumnPath> {
-    let mut out: Vec<ColumnPath> = PARTITION_COLUMNS
+    let absent = |root: usize| {
+        batches
+            .iter()
+            .all(|b| b.column(root).null_count() == b.num_rows())
+    };
+    LEAVES
         .iter()
-        .map(|name| ColumnPath::new(vec![name.to_string()]))
-        .collect();
-    for (i, field) in lake_schema().fields().iter().enumerate() {
-        let column = |b: &RecordBatch| b.column(i).null_count() == b.num_rows();
-        if batches.iter().all(column) {
-            leaves(&mut vec![field.name().clone()], field.data_type(), &mut out);
-        }
-    }
-    out
+        .filter(|(root, path)| PARTITION_COLUMNS.contains(&path.string().as_str()) || absent(*root))
+        .map(|(_, path)| path.clone())
+        .collect()
 }
 
-/// Adds to `out` every leaf column at and under `path`, of `data_type`.
-fn leaves(path: &mut Vec<String>, data_type: &DataType, out: &mut Vec<ColumnPath>) {
-    let mut under = |path: &mut Vec<String>, names: &[&str], child_type| {
-        path.extend(names.iter().map(|n| n.to_string()));
-        leaves(path, child_type, out);
-        path.truncate(path.len() - names.len());
-    };
-    match data_type {
-        DataType::Struct(fields) => {
-            for field in fields {
-                under(path, &[field.name()], field.data_type());
-            }
-        }
-        DataType::List(item) => under(path, &["list", item.name()], item.data_type()),
-        DataType::Map(entries, _) => under(path, &[entries.name()], entries.data_type()),
-        _ => out.push(ColumnPath::new(path.clone())),
-    }
-}
+/// Every leaf column of the lake schema as Parquet names it, with the index of its top-level field.
+static LEAVES: LazyLock<Vec<(usize, ColumnPath)>> = LazyLock::new(|| {
+    let parquet = ArrowSchemaConverter::new()
+        .convert(&lake_schema())
+        .expect("the lake schema converts to Parquet");
+    (0..parquet.num_columns())
+        .map(|leaf| {
+            (
+                parquet.get_column_root_idx(leaf),
+                parquet.column(leaf).path().clone(),
+            )
+        })
+        .collect()
+});
 
 /// A row's place in event-time order: the parsed `_event_ts`, then the `eventtime` text (so rows
 /// whose time did not parse are ordered too), NULLs last.
